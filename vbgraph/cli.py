@@ -1,0 +1,78 @@
+"""The one front door: `vbgraph <verb> ...`. Each verb lives in the module that does the work;
+this file only parses arguments and maps failures to exit codes."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from vbgraph import __version__
+
+
+def _cmd_extract(args) -> int:
+    from vbgraph.extract.pipeline import extract_paths, format_table
+
+    failed = 0
+    out_dir = Path(args.out) if args.out else None
+    if out_dir:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    records = []
+    for path, record, error in extract_paths(args.paths, progress=not args.quiet):
+        if error:
+            failed += 1
+            print(f"vbgraph: {path}: {error}", file=sys.stderr)
+            continue
+        if out_dir:
+            (out_dir / f"{Path(path).stem}.json").write_text(
+                json.dumps(record, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        else:
+            records.append(record)
+    if not out_dir:
+        if args.format == "table":
+            for record in records:
+                print(format_table(record))
+        else:
+            payload = records[0] if len(records) == 1 else records
+            print(json.dumps(payload, ensure_ascii=False, indent=2))
+    return 1 if failed else 0
+
+
+def _cmd_eval(args) -> int:
+    from vbgraph.extract.evaluate import run_eval
+
+    return run_eval(gold_dir=Path(args.gold), paths=args.paths, state_dir=Path(args.state),
+                    as_json=args.json)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="vbgraph",
+        description="Turn Vietnamese government documents into a legal-reference knowledge graph.")
+    parser.add_argument("--version", action="version", version=f"vbgraph {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("extract", help="extract one JSON record per input document (gold schema)")
+    p.add_argument("paths", nargs="+", help="files (.txt, .md) or folders")
+    p.add_argument("--format", choices=["json", "table"], default="json")
+    p.add_argument("--out", help="write <stem>.json per input into this folder")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=_cmd_extract)
+
+    p = sub.add_parser("eval", help="score the extractor against gold JSON files")
+    p.add_argument("--gold", required=True, help="folder of gold <stem>.json files")
+    p.add_argument("paths", nargs="+", help="source documents whose stems match the gold files")
+    p.add_argument("--state", default=".vbgraph/eval",
+                   help="where per-item results are saved to compare with the next run")
+    p.add_argument("--json", action="store_true", help="print the scores as JSON")
+    p.set_defaults(func=_cmd_eval)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
