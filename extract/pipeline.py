@@ -1,0 +1,168 @@
+"""read → normalise → spaCy pipeline (citations, agencies, movements) → one record per document.
+
+The spaCy pipeline is `spacy.blank("vi")` without pyvi (whitespace tokenisation keeps "33/CT-TTg" one
+token) plus named components, so a trained component can later slot in beside or instead of the rules.
+Each component reads the NormText and the plan metadata from `doc.user_data` and writes its results to
+`doc.spans[...]` (for display and provenance) and `doc.user_data[...]` (the typed records).
+"""
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable, Iterator
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from vbgraph.extract.citations import find_mentions, group_citations
+from vbgraph.extract.errors import InputError
+from vbgraph.extract.plan import extract_plan
+from vbgraph.extract.readers import READERS, read_document
+from vbgraph.extract.relations import doc_relations, plan_relations
+from vbgraph.extract.text import NormText, normalise
+
+
+def _spans(doc: Doc, items: Iterable[tuple[int, int, str]]):
+    spans = []
+    for start, end, label in items:
+        span = doc.char_span(start, end, label=label, alignment_mode="expand")
+        if span is not None:
+            spans.append(span)
+    return spans
+
+
+@Language.component("vbgraph_citations")
+def citations_component(doc: Doc) -> Doc:
+    nt: NormText = doc.user_data["nt"]
+    plan = doc.user_data["plan"]
+    mentions = find_mentions(nt, plan.get("province"), doc.user_data.get("header_spans", []))
+    cites = group_citations(nt, mentions, plan.get("province"))
+    own = (plan.get("symbol") or "").casefold()
+    cites = [c for c in cites if not (own and c.symbol and c.symbol.casefold() == own)]
+    plan_relations(nt, cites, doc.user_data.get("body_start", 0))
+    doc.user_data["citations"] = cites
+    doc.user_data["doc_relations"] = doc_relations(nt, cites, plan.get("symbol"))
+    doc.spans["citations"] = _spans(doc, ((m.start, m.end, c.doc_type or "DOC")
+                                          for c in cites for m in c.mentions))
+    return doc
+
+
+@Language.component("vbgraph_agencies")
+def agencies_component(doc: Doc) -> Doc:
+    from vbgraph.extract.agencies import find_agencies
+
+    agencies = find_agencies(doc, doc.user_data["nt"], doc.user_data["plan"])
+    doc.user_data["agencies"] = agencies
+    doc.spans["agencies"] = _spans(doc, ((e.start, e.end, "AGENCY") for a in agencies for e in a.evidence))
+    return doc
+
+
+@Language.component("vbgraph_movements")
+def movements_component(doc: Doc) -> Doc:
+    from vbgraph.extract.movements import find_movements
+
+    movements = find_movements(doc, doc.user_data["nt"])
+    doc.user_data["movements"] = movements
+    doc.spans["movements"] = _spans(doc, ((e.start, e.end, "MOVEMENT") for m in movements for e in m.evidence))
+    return doc
+
+
+@lru_cache(maxsize=1)
+def build_nlp() -> Language:
+    nlp = spacy.blank("vi", config={"nlp": {"tokenizer": {"use_pyvi": False}}})
+    for name in ("vbgraph_citations", "vbgraph_agencies", "vbgraph_movements"):
+        nlp.add_pipe(name)
+    return nlp
+
+
+def analyse_text(raw: str, source: str = "<text>") -> tuple[dict, Doc]:
+    """The record (gold schema) and the annotated spaCy Doc for one document's text."""
+    nt = normalise(raw)
+    plan, header_spans = extract_plan(nt)
+    nlp = build_nlp()
+    doc = nlp.make_doc(nt.text)
+    doc.user_data.update(nt=nt, plan=plan, header_spans=header_spans,
+                         body_start=plan_body_start(nt, header_spans))
+    for _, proc in nlp.pipeline:
+        doc = proc(doc)
+    return to_record(source, doc), doc
+
+
+def plan_body_start(nt: NormText, header_spans) -> int:
+    end = max((b for _, b in header_spans), default=0)
+    return end
+
+
+def to_record(source: str, doc: Doc) -> dict:
+    nt: NormText = doc.user_data["nt"]
+    citations = []
+    for c in doc.user_data["citations"]:
+        first = c.first()
+        citations.append({
+            "doc_type": c.doc_type, "number": c.number, "symbol": c.symbol,
+            "symbol_as_written": c.written, "date": c.date, "year": c.year, "issuer": c.issuer,
+            "scope": c.scope, "title": c.title, "relations": c.relations,
+            "mentions": sum(1 for m in c.mentions if m.counts),
+            "first_mention": nt.original_text(first.start, first.end),
+        })
+    relations = [{k: v for k, v in r.items() if not k.startswith("_")} for r in doc.user_data["doc_relations"]]
+    return {
+        "source": source,
+        "plan": doc.user_data["plan"],
+        "citations": citations,
+        "doc_relations": relations,
+        "agencies": [a.to_json() for a in doc.user_data.get("agencies", [])],
+        "movements": [m.name for m in doc.user_data.get("movements", [])],
+    }
+
+
+def extract_file(path) -> dict:
+    """One record per file; raises InputError naming the file when it cannot be read."""
+    record, _ = analyse_text(read_document(path), source=Path(path).name)
+    return record
+
+
+def expand_paths(paths: Iterable[str]) -> list[Path]:
+    out: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            out.extend(sorted(q for q in p.rglob("*") if q.is_file() and q.suffix.lower() in READERS))
+        else:
+            out.append(p)
+    return out
+
+
+def extract_paths(paths: Iterable[str], progress: bool = False) -> Iterator[tuple[str, dict | None, str | None]]:
+    """(path, record, error) for each input; one bad file never stops the batch."""
+    files = expand_paths(paths)
+    if progress and len(files) > 1 and os.isatty(2):
+        from tqdm import tqdm
+        files = tqdm(files, desc="extract", unit="file")
+    for path in files:
+        try:
+            yield str(path), extract_file(path), None
+        except InputError as exc:
+            yield str(path), None, exc.problem
+        except Exception as exc:  # a bug on one odd document must not lose the rest of the batch
+            yield str(path), None, f"extraction failed: {type(exc).__name__}: {exc}"
+
+
+def format_table(record: dict) -> str:
+    plan = record["plan"]
+    lines = [f"# {record['source']}: {plan.get('doc_type') or '?'} {plan.get('symbol') or '(no number)'} "
+             f"{plan.get('date') or ''} — {plan.get('issuer') or '?'} ({plan.get('level') or '?'}, "
+             f"{plan.get('province') or '?'}, year {plan.get('year') or '?'})"]
+    lines.append(f"{'relation':<11} {'type':<13} {'symbol':<28} {'date':<10} {'scope':<14} mentions")
+    for c in record["citations"]:
+        lines.append(f"{c['relations'][0]:<11} {c['doc_type'] or '?':<13} "
+                     f"{(c['symbol'] or c['title'] or c['first_mention'])[:28]:<28} {c['date'] or '':<10} "
+                     f"{(c['scope'] or '')[:14]:<14} {c['mentions']}")
+    for r in record["doc_relations"]:
+        lines.append(f"  {r['from']} —{r['type']}→ {r['to']}")
+    for a in record["agencies"]:
+        lines.append(f"  agency: {a['name']} {', '.join(a['deadlines'])}")
+    if record["movements"]:
+        lines.append("  movements: " + "; ".join(record["movements"]))
+    return "\n".join(lines)
