@@ -254,27 +254,30 @@ def _assign_keys(mentions: list[Mention]) -> None:
     numbered = [m for m in mentions if m.kind == "numbered"]
     for m in numbered:
         m.key = fold(m.symbol.text)
-    # typos within the document: same number, same full date, symbols two edits apart → one document
-    by_date: dict[tuple[str, str], list[Mention]] = {}
-    for m in numbered:
-        if m.date and len(m.date) == 10:
-            by_date.setdefault((m.symbol.number, m.date), []).append(m)
-    for group in by_date.values():
-        keys = {m.key for m in group}
-        if len(keys) > 1:
-            counts = {k: sum(1 for m in numbered if m.key == k) for k in keys}
-            best = max(keys, key=lambda k: (counts[k], -len(k)))
-            for k in keys - {best}:
-                if _edit_distance(k, best) <= 2:
-                    for m in numbered:
-                        if m.key == k:
-                            m.key = best
     # typos settled by the known-documents table
     for m in numbered:
         known = _known_variant(m.symbol.text, m.symbol.number, m.date)
         if known:
             m.key = fold(known)
             m.symbol = _with_text(m.symbol, known)
+    # typos within the document: same number, same full date, symbols two edits apart → one document,
+    # named by a known symbol, else by the form written most often, else by the first written
+    known_keys = {fold(r["symbol"]) for r in known_documents()}
+    by_date: dict[tuple[str, str], list[Mention]] = {}
+    for m in numbered:
+        if m.date and len(m.date) == 10:
+            by_date.setdefault((m.symbol.number, m.date), []).append(m)
+    for group in by_date.values():
+        keys = list(dict.fromkeys(m.key for m in group))
+        if len(keys) > 1:
+            counts = {k: sum(1 for m in numbered if m.key == k) for k in keys}
+            best = max(keys, key=lambda k: (k in known_keys, counts[k], -keys.index(k)))
+            for k in keys:
+                if k != best and _edit_distance(k, best) <= 2:
+                    for m in numbered:
+                        if m.key == k:
+                            m.key = best
+                            m.symbol = _with_text(m.symbol, next(x.symbol.text for x in group if x.key == best))
     # a dated key's undated mentions belong to it; two dates with different years are two documents
     for m in mentions:
         if m.kind == "law" and m.key.startswith("sym-of:"):

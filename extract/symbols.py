@@ -62,10 +62,14 @@ def _is_issuer(code: str) -> bool:
 
 
 def _split_glued(code: str) -> tuple[str, str] | None:
-    """"CTTg" → ("CT", "TTg") when both halves are known codes (a dropped hyphen)."""
+    """"CTTg" → ("CT", "TTg"): a type code and an issuer code run together; the typist dropped the
+    hyphen and, as here, often one of two equal letters at the seam."""
     for i in range(1, len(code)):
-        if _is_doc_code(code[:i]) and _is_issuer(code[i:]):
-            return code[:i], code[i:]
+        if _is_doc_code(code[:i]):
+            if _is_issuer(code[i:]):
+                return code[:i], code[i:]
+            if code[i - 1] == code[i:i + 1].upper() and _is_issuer(code[i - 1:]):
+                return code[:i], code[i - 1:]
     return None
 
 
