@@ -59,27 +59,32 @@ def plan_relations(nt: NormText, citations: list[Citation], body_start: int) -> 
 
 
 def _alias_mentions(nt: NormText, citations: list[Citation]) -> list[Mention]:
-    """A document that "ban hành Chương trình tổng thể …" can later be referred to by that content's
-    name ("… đẩy mạnh thực hiện Chương trình tổng thể …")."""
+    """A document that "ban hành Chương trình tổng thể …" (or a "Chương trình tổng thể … ban hành kèm
+    theo" it) can later be referred to by that content's name ("… đẩy mạnh thực hiện Chương trình …")."""
     out: list[Mention] = []
     text = nt.text
+    before_rx = re.compile(rf"(?P<c>{_CONTENT_NOUNS}[^;\n]{{5,200}}?)[ ,]+(?i:được )?ban hành kèm theo[ ]$")
     for c in citations:
-        if not c.title:
-            continue
-        tm = re.match(rf"(?i:ban hành|phê duyệt)[ ](?P<c>{_CONTENT_NOUNS}[^;]*)", c.title)
-        if not tm:
-            continue
-        content = re.sub(r"\([^)]{0,30}\)", " ", tm.group("c"))
-        words = content.split()[:6]
-        if len(words) < 3:
-            continue
-        rx = re.compile(r"(?<![\w])" + r"(?:[ ]\([^)]{1,30}\))?[ ]".join(re.escape(w) for w in words) + r"(?![\w])",
-                        re.I)
-        own = [(m.start, m.end + len(c.title) + 80) for m in c.mentions]
-        for am in rx.finditer(text):
-            if any(a <= am.start() < b for a, b in own):
+        contents: list[tuple[str, tuple[int, int]]] = []
+        if c.title:
+            tm = re.match(rf"(?i:ban hành|phê duyệt)[ ](?P<c>{_CONTENT_NOUNS}[^;]*)", c.title)
+            if tm:
+                contents += [(tm.group("c"), (m.start, m.end + len(c.title) + 80)) for m in c.mentions[:1]]
+        for m in c.mentions:
+            lo = max(0, m.start - 250)
+            bm = before_rx.search(text[lo:m.start])
+            if bm:
+                contents.append((bm.group("c"), (lo + bm.start("c"), m.end)))
+        for content, own in contents:
+            words = re.sub(r"\([^)]{0,30}\)", " ", content).split()[:6]
+            if len(words) < 3:
                 continue
-            out.append(Mention(am.start(), am.end(), "alias", c.key, counts=False))
+            rx = re.compile(r"(?<![\w])" + r"(?:[ ]\([^)]{1,30}\))?[ ]".join(re.escape(w) for w in words)
+                            + r"(?![\w])", re.I)
+            for am in rx.finditer(text):
+                if own[0] <= am.start() < own[1]:
+                    continue
+                out.append(Mention(am.start(), am.end(), "alias", c.key, counts=False))
     return out
 
 
