@@ -105,8 +105,24 @@ def parse_symbol(m: re.Match, text: str) -> Symbol:
     return Symbol(m.start(), end, written, num, None, "state", None, tuple(codes))  # 575/UBND-NC
 
 
+def _official_case(code: str | None) -> str | None:
+    """"TTG" → "TTg", "QDI" stays unknown: codes the tables know take the tables' spelling."""
+    if not code:
+        return code
+    row = doc_type_by_code().get(fold(code))
+    if row:
+        for c in row["codes"].split(";"):
+            if c.casefold() == code.casefold():
+                return c
+    row = issuer_row(code)
+    if row and row["code"].casefold() == code.casefold():
+        return row["code"]
+    return code
+
+
 def canonical_text(s: Symbol) -> str:
-    org = "-".join(s.org_codes)
+    org = "-".join(_official_case(c) for c in s.org_codes)
+    s = Symbol(s.start, s.end, s.written, s.number, s.year, s.style, _official_case(s.type_code), s.org_codes)
     if s.style == "party":
         return f"{s.number}-{s.type_code}/{org}"
     if s.year is not None:
