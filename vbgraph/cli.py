@@ -66,6 +66,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="where per-item results are saved to compare with the next run")
     p.add_argument("--json", action="store_true", help="print the scores as JSON")
     p.set_defaults(func=_cmd_eval)
+
+    from vbgraph.graph.neo4j_server import add_cli as add_neo4j_cli
+    add_neo4j_cli(sub)
     return parser
 
 
