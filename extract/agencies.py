@@ -1,0 +1,693 @@
+"""The agencies a plan gives tasks to, with their time limits.
+
+Where: every enumerated item of the body ("1. Sở Nội vụ", "b) Văn phòng UBND tỉnh", "10." + next line)
+whose heading names addressees, and inside the part "Tổ chức thực hiện" also every paragraph or bullet
+that opens with addressees and their work ("Sở Tài chính hướng dẫn …"), a leader clause after a comma
+("Trên cơ sở …, Thủ trưởng các sở, ban, ngành tỉnh; … có trách nhiệm:") and a handing-over word inside
+a sentence ("… giao Sở Nội vụ tổng hợp …").  The recipients listed under "Nơi nhận" are never read.
+
+The addressee grammar, over tokens with punctuation split off (`fine_doc`):
+
+    list     := segment ((";" | "," | "và") segment)*
+    segment  := [leader] ["các"] (HEAD name-words | COLLECTIVE ("," COLLECTIVE)* words)
+
+A comma or "và" inside a segment either continues the name ("Sở Lao động, Thương binh và Xã hội",
+"UBND các huyện, thị xã, thành phố", "các sở, ban, ngành") or opens the next segment (a leader, "các" +
+a kind of body, a head that names a body).  The list ends at the line end (a heading), a colon, where the
+work begins (a predicate such as "chủ trì", "có trách nhiệm"), at a qualifier (", theo chức năng …"), or
+at a capitalised word that the source put on a new line ("1. Sở Nội vụ⏎Tham mưu …", where the
+normaliser joined heading and body).  Every word class is a table in vbgraph.data: agency_heads.csv
+(heads, collectives, localities) and agency_cues.csv (leaders, triggers, predicates, qualifiers, generic
+words, deadline words, section titles, the plan's own body).
+
+Deadlines of an agency are the dates in the scope of its item (the item down to the next item of the
+same or a higher level, or to the next item that names other addressees) that stand right after a
+deadline word ("chậm nhất ngày 10/4/2024", "trước ngày 15 tháng 12" → completed with the plan's year,
+"trong tháng 02 năm 2024" → "2024-02").
+"""
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc
+from spacy.vocab import Vocab
+
+from vbgraph.extract.dates import complete, find_dates
+from vbgraph.extract.evaluate import agency_key
+from vbgraph.extract.models import Agency, Evidence
+from vbgraph.extract.tables import fold_words, read_table
+from vbgraph.extract.text import NormText
+
+_TOKEN = re.compile(r"\w+|[^\w\s]")
+_MAX_NAME_TOKENS = 32
+
+# Enumeration marks at the start of a line, each with its level (lower = outer).
+_MARK = re.compile(
+    r"(?P<chapter>Chương\s{1,3}[IVXLC\d]{1,6}\.?(?=\s|$))|(?P<article>Điều\s{1,3}\d{1,3}\.?(?=\s|$))"
+    r"|(?P<roman>[IVXLC]{1,6})[.)](?=\s|$)"
+    r"|(?P<num>\d{1,2}(?:\.\d{1,2}){0,3})[.)](?!\d)|(?P<num2>\d{1,2}(?:\.\d{1,2}){1,3})(?=\s)"
+    r"|(?P<letter>[a-zđ])[.)](?=\s|$)"
+    r"|(?P<bullet>[-+•–—*])(?=\s)")
+_LEVEL = {"chapter": -1, "article": 0, "roman": 0, "letter": 3, "bullet": 4}
+_UNMARKED = 6
+
+
+def fine_doc(vocab: Vocab, text: str) -> Doc:
+    """A Doc over `text` with punctuation split off the words (the pipeline's Vietnamese tokenizer
+    splits on whitespace only, so "quan," or "“Dân" are single tokens there).  doc.text == text, so
+    character offsets are those of the normalised text; line breaks stay tokens of their own."""
+    words, spaces, _ = _tokenise(text)
+    return Doc(vocab, words=words, spaces=spaces)
+
+
+def _tokenise(text: str) -> tuple[list[str], list[bool], list[int]]:
+    """(words, spaces, start offsets) of the tokens `fine_doc` makes."""
+    words: list[str] = []
+    spaces: list[bool] = []
+    starts: list[int] = []
+    pos = 0
+    for m in _TOKEN.finditer(text):
+        _add_gap(words, spaces, starts, text[pos:m.start()], pos)
+        words.append(m.group())
+        spaces.append(False)
+        starts.append(m.start())
+        pos = m.end()
+    _add_gap(words, spaces, starts, text[pos:], pos)
+    return words, spaces, starts
+
+
+def _add_gap(words: list[str], spaces: list[bool], starts: list[int], gap: str, at: int) -> None:
+    if not gap:
+        return
+    if words and not words[-1].isspace() and gap[0] == " ":
+        spaces[-1] = True
+        gap = gap[1:]
+        at += 1
+    if gap:
+        words.append(gap)
+        spaces.append(False)
+        starts.append(at)
+
+
+def phrase_tokens(phrase: str) -> list[str]:
+    return _TOKEN.findall(phrase)
+
+
+# ------------------------------------------------------------------ tables
+
+
+@dataclass(frozen=True)
+class _Lexicon:
+    heads: dict[str, dict]                 # lower-cased token phrase -> row of agency_heads.csv
+    kinds: dict[str, list[str]]            # kind/role -> phrases
+    folded: dict[str, list[str]]           # kind/role -> folded phrases, longest first
+    own_body: dict[str, list[str]]         # plan level -> how the plan's issuer is called (first: display)
+    locality: dict[str, str]               # plan level -> its place word ("tỉnh", "huyện", "xã")
+
+
+def _lower_key(phrase: str) -> str:
+    return " ".join(t.lower() for t in phrase_tokens(phrase))
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> _Lexicon:
+    heads: dict[str, dict] = {}
+    kinds: dict[str, list[str]] = {}
+    locality: dict[str, str] = {}
+    for row in read_table("agency_heads.csv"):
+        kinds.setdefault(row["kind"], []).append(row["word"])
+        if row["kind"] == "head":
+            heads[_lower_key(row["word"])] = row
+        elif row["kind"] == "locality" and row["word"].islower():
+            locality.setdefault(row["level"], row["word"])
+    own_body: dict[str, list[str]] = {}
+    for row in read_table("agency_cues.csv"):
+        kinds.setdefault(row["role"], []).append(row["phrase"])
+        if row["role"] == "own_body":
+            own_body.setdefault(row["level"], []).append(row["phrase"])
+    locality.setdefault("department", locality.get("province", ""))
+    folded = {kind: sorted({fold_words(p) for p in phrases}, key=len, reverse=True)
+              for kind, phrases in kinds.items()}
+    return _Lexicon(heads, kinds, folded, own_body, locality)
+
+
+_LABELS = {"HEAD": "head", "COLL": "collective", "LOC": "locality", "LEADER": "leader",
+           "TRIGGER": "trigger", "TRIGGER_ANY": "trigger_any", "PRED": "predicate",
+           "QUAL": "qualifier", "GENERIC": "generic", "GENERIC_ANY": "generic_any"}
+
+
+@lru_cache(maxsize=8)
+def _matcher(vocab: Vocab) -> PhraseMatcher:
+    lex = lexicon()
+    matcher = PhraseMatcher(vocab, attr="LOWER")
+    for label, kind in _LABELS.items():
+        matcher.add(label, [Doc(vocab, words=phrase_tokens(p)) for p in lex.kinds.get(kind, [])])
+    return matcher
+
+
+@lru_cache(maxsize=1)
+def _deadline_cue() -> re.Pattern:
+    words = sorted(lexicon().kinds.get("deadline", []), key=len, reverse=True)
+    alts = "|".join(r"\s".join(map(re.escape, w.split())) for w in words)
+    return re.compile(rf"(?i:(?<!\w)(?:{alts})(?:\s(?:là|vào|trong))?(?:\sngày)?)\s?:?\s?$")
+
+
+# ------------------------------------------------------------------ lines and parts
+
+
+@dataclass
+class _Line:
+    start: int
+    end: int
+    level: int
+    content: int            # where the text after the mark begins
+    kind: str | None = None  # the mark's kind (num, letter, article, bullet …), None when unmarked
+    lone: bool = False      # a mark alone on its line ("10."): its heading is the next line
+    absorbed: bool = False  # this line is the heading of the lone mark before it
+    blocked: bool = False   # part of a "Nơi nhận" list: recipients, not addressees
+
+    @property
+    def heading(self) -> bool:
+        """An enumerated item whose first words may name its addressees."""
+        return self.kind in ("num", "num2", "letter", "article")
+
+
+def _lines(text: str) -> list[_Line]:
+    out: list[_Line] = []
+    pos = 0
+    for raw in text.split("\n"):
+        start, end = pos, pos + len(raw)
+        pos = end + 1
+        m = _MARK.match(raw)
+        if m:
+            kind = m.lastgroup
+            level = 1 + m.group(kind).count(".") if kind in ("num", "num2") else _LEVEL[kind]
+            rest = raw[m.end():]
+            content = start + m.end() + (len(rest) - len(rest.lstrip()))
+            out.append(_Line(start, end, level, content, kind, lone=not rest.strip()))
+        else:
+            out.append(_Line(start, end, _UNMARKED, start))
+    for a, b in zip(out, out[1:]):
+        if a.lone and not b.absorbed and b.level == _UNMARKED:
+            b.absorbed = True
+            a.content = b.content
+    recipients = lexicon().folded.get("recipients", [])
+    blocking = False
+    for ln in out:
+        if _starts_with(text[ln.content:ln.end], recipients):
+            blocking = True
+        elif blocking and ln.kind != "bullet":
+            blocking = False
+        ln.blocked = blocking
+    return out
+
+
+def _starts_with(text: str, folded_phrases: list[str]) -> bool:
+    folded = fold_words(text[:80])
+    return any(folded == p or folded.startswith(p + " ") or folded.startswith(p + ":")
+               for p in folded_phrases)
+
+
+def _parts(text: str, lines: list[_Line]) -> list[tuple[int, int]]:
+    """Line ranges of the parts that assign the tasks ("IV. TỔ CHỨC THỰC HIỆN" down to the next part
+    of its level, "Trên đây là …" or "Nơi nhận")."""
+    lex = lexicon()
+    sections = set(lex.folded.get("section", []))
+    ends = lex.folded.get("end", []) + lex.folded.get("recipients", [])
+    parts = []
+    i = 0
+    while i < len(lines):
+        ln = lines[i]
+        title = fold_words(text[ln.content:min(ln.end, ln.content + 80)]).rstrip(" :.")
+        if title in sections and (ln.lone or not ln.absorbed) and not ln.blocked:
+            level = ln.level
+            if level == _UNMARKED:
+                level = -1 if i and lines[i - 1].level == -1 else 0
+            j = i + 1
+            while j < len(lines):
+                nxt = lines[j]
+                if (nxt.level <= level and not nxt.absorbed) or nxt.blocked \
+                        or _starts_with(text[nxt.content:nxt.end], ends):
+                    break
+                j += 1
+            parts.append((i + 1 + (1 if ln.lone else 0), j))
+            i = j
+            continue
+        i += 1
+    return parts
+
+
+# ------------------------------------------------------------------ the addressee parser
+
+
+@dataclass
+class _Segment:
+    start: int              # token index of the name (after a leader)
+    end: int                # token index after the last name token
+    kind: str               # head | collective | bare
+    head: str | None        # lower-cased head phrase
+    cac: bool               # written with "các"
+    stop: str               # why it ended: eol | punct | pred | wrap | sep | end
+    at: int                 # token index where it ended
+
+
+@dataclass
+class _Item:
+    line: int | None        # line index (None: found inside a sentence)
+    level: int
+    segments: list[_Segment]
+    rule: str
+    names: list[tuple[str, str, int, int]] = field(default_factory=list)  # (key, name, start, end)
+    scope: tuple[int, int] = (0, 0)
+
+
+class _Parser:
+    def __init__(self, vocab: Vocab, nt: NormText):
+        self.nt = nt
+        self.t, spaces, self.idx = _tokenise(nt.text)
+        self.lo = [w.lower() for w in self.t]
+        self.n = len(self.t)
+        fdoc = Doc(vocab, words=self.t, spaces=spaces)
+        self.lex = lexicon()
+        self.ends: dict[str, dict[int, int]] = {label: {} for label in _LABELS}
+        vocab_strings = fdoc.vocab.strings
+        for label_id, s, e in _matcher(fdoc.vocab)(fdoc):
+            table = self.ends[vocab_strings[label_id]]
+            if e > table.get(s, 0):
+                table[s] = e
+
+    # token helpers
+    def m(self, label: str, k: int) -> int:
+        return self.ends[label].get(k, 0)
+
+    def tok_at(self, char: int) -> int:
+        return bisect.bisect_left(self.idx, char)
+
+    def char_end(self, k: int) -> int:
+        return self.idx[k] + len(self.t[k])
+
+    def nxt(self, k: int) -> int:
+        while k < self.n and self.t[k].isspace() and "\n" not in self.t[k]:
+            k += 1
+        return k
+
+    def prev(self, k: int) -> int:
+        k -= 1
+        while k >= 0 and self.t[k].isspace():
+            k -= 1
+        return k
+
+    def eol(self, k: int) -> bool:
+        return k >= self.n or "\n" in self.t[k]
+
+    def cap(self, k: int) -> bool:
+        return k < self.n and self.t[k][:1].isupper()
+
+    def word(self, k: int) -> bool:
+        return k < self.n and self.t[k][:1].isalpha()
+
+    def wrapped(self, k: int) -> bool:
+        """The source broke the line right before token k, after a lower-case word."""
+        p = self.prev(k)
+        if p < 0 or not (self.word(p) and self.t[p][:1].islower()):
+            return False
+        a = self.nt.to_original(self.char_end(p) - 1) + 1
+        b = self.nt.to_original(self.idx[k])
+        return "\n" in self.nt.original[a:b]
+
+    # grammar
+    def names_follow(self, k: int) -> bool:
+        """After a head: a proper name, a place word or another head makes it a body."""
+        j = self.nxt(k)
+        if self.eol(j):
+            return False
+        if self.m("LOC", j) or self.m("HEAD", j):
+            return True
+        if self.lo[j] in ("các", "và"):
+            after = self.nxt(j + 1)
+            return bool(self.m("LOC", after)) if self.lo[j] == "các" else self.cap(after)
+        return self.cap(j) and self.word(j)
+
+    def head_at(self, k: int, after_leader: bool) -> tuple[int, str, str] | None:
+        """(end, lower head phrase, kind) when a head that names a body starts at k."""
+        h = self.m("HEAD", k)
+        if not h or not (self.cap(k) or after_leader):
+            return None
+        phrase = " ".join(self.lo[k:h])
+        row = self.lex.heads.get(phrase)
+        if row is None:
+            return None
+        if row["needs_name"] != "yes" or self.names_follow(h):
+            return h, phrase, "head"
+        j = self.nxt(h)
+        if row["bare_suffix"] and (self.eol(j) or self.t[j] in ":."):
+            return h, phrase, "bare"
+        return None
+
+    def starts_agency(self, k: int) -> bool:
+        if k >= self.n:
+            return False
+        if self.m("LEADER", k):
+            return True
+        if self.lo[k] == "các":
+            j = self.nxt(k + 1)
+            return bool(self.head_at(j, True) or self.m("COLL", j))
+        return self.head_at(k, False) is not None
+
+    def collective_at(self, k: int, listed: bool) -> int:
+        """End of a kind of body ("sở", "cơ quan") that starts a segment here: after "các", after a
+        separator of a list (`listed`), or when a list of kinds ("Sở, ban, ngành") or a name follows."""
+        c = self.m("COLL", k)
+        if not c or listed:
+            return c
+        j = self.nxt(c)
+        if j < self.n and self.t[j] == "," and self.m("COLL", self.nxt(j + 1)):
+            return c
+        return c if self.cap(j) and self.word(j) else 0
+
+    def segment(self, k: int, listed: bool = False) -> _Segment | None:
+        lead = self.m("LEADER", k)
+        if lead:
+            k = self.nxt(lead)
+        start = k
+        cac = self.lo[k] == "các" if k < self.n else False
+        if cac:
+            k = self.nxt(k + 1)
+        if k >= self.n:
+            return None
+        found = self.head_at(k, bool(lead))
+        if found:
+            k, head, kind = found
+        elif self.collective_at(k, listed or cac or bool(lead)):
+            k, head, kind = self.m("COLL", k), None, "collective"
+        else:
+            return None
+        bare = kind == "collective"
+        first = kind == "head"
+        while True:
+            k = self.nxt(k)
+            if self.eol(k):
+                return _Segment(start, self._last(k), kind, head, cac, "eol", k)
+            if k - start > _MAX_NAME_TOKENS:
+                return None
+            t = self.t[k]
+            if t in ",;" or self.lo[k] == "và" or t in "–-":
+                decision = self.after_separator(k, kind, bare)
+                if decision == "consume":
+                    k += 1
+                    first = False
+                    continue
+                stop = "sep" if decision == "split" else "end"
+                return _Segment(start, self._last(k), kind, head, cac, stop, k)
+            if not self.word(k) and not t.isdigit():
+                return _Segment(start, self._last(k), kind, head, cac, "punct", k)
+            if not (first and self.cap(k)) and (self.m("PRED", k) or self.m("QUAL", k)):
+                return _Segment(start, self._last(k), kind, head, cac, "pred", k)
+            if not first and self.cap(k) and not self.m("LOC", k) and self.wrapped(k):
+                return _Segment(start, self._last(k), kind, head, cac, "wrap", k)
+            if self.m("COLL", k) and bare:
+                k = self.m("COLL", k)
+            else:
+                bare = False
+                k = max(k + 1, self.m("LOC", k), self.m("HEAD", k))
+            first = False
+
+    def _last(self, k: int) -> int:
+        """Token index after the last name token before k (skips trailing blanks)."""
+        return self.prev(k) + 1
+
+    def after_separator(self, k: int, kind: str, bare: bool) -> str:
+        sep = self.t[k]
+        j = self.nxt(k + 1)
+        if self.eol(j):
+            return "end"
+        if sep == ";":
+            return "split" if self.starts_agency(j) or self.collective_at(j, True) else "end"
+        if sep in "–-":
+            return "consume" if self.cap(j) else "end"
+        if self.starts_agency(j):
+            return "split"
+        if self.m("COLL", j) and not self.cap(j):
+            return "consume" if kind == "collective" and bare else "split"
+        if self.m("LOC", j):
+            return "consume"
+        if kind != "collective" and self.cap(j) and self.word(j):
+            return "consume"  # "Sở Lao động, Thương binh và Xã hội"
+        return "end"
+
+    def parse_list(self, k: int, mode: str, trigger: bool) -> list[_Segment] | None:
+        """Segments of an addressee list starting at token k, or None when the text there is no
+        addressee list in this mode (heading: may end at the line end; subject: the work must follow)."""
+        k = self.nxt(k)
+        if trigger and self.m("TRIGGER", k):
+            k = self.nxt(self.m("TRIGGER", k))
+        segments: list[_Segment] = []
+        while k < self.n:
+            seg = self.segment(k, listed=bool(segments))
+            if seg is None:
+                if segments:
+                    segments[-1].stop = "end"
+                break
+            segments.append(seg)
+            if seg.stop != "sep":
+                break
+            k = self.nxt(seg.at + 1)
+        if not segments:
+            return None
+        last = segments[-1]
+        stop, at = last.stop, last.at
+        if stop in ("end", "sep"):
+            j = self.nxt(at + 1) if at < self.n and self.t[at] == "," else at
+            stop = "pred" if j < self.n and (self.m("PRED", j) or self.m("QUAL", j)) else "end"
+        if stop == "punct":
+            stop = "colon" if self.t[at] == ":" else "punct"
+        accepted = {"heading": ("eol", "punct", "colon", "pred", "wrap"), "subject": ("pred", "colon")}[mode]
+        return segments if stop in accepted else None
+
+
+# ------------------------------------------------------------------ names
+
+
+def _generic(words: list[str]) -> bool:
+    """An addressee made only of generic words ("các cơ quan, đơn vị có liên quan"), or holding a
+    generic_any phrase ("UBND các cấp"), names no body."""
+    lex = lexicon()
+    text = " " + " ".join(words) + " "
+    if any(f" {p} " in text for p in lex.folded.get("generic_any", [])):
+        return True
+    rest = text
+    for p in lex.folded.get("generic", []):
+        rest = rest.replace(f" {p} ", " ")
+    return not rest.strip()
+
+
+class _Namer:
+    def __init__(self, parser: _Parser, plan: dict):
+        self.p = parser
+        self.lex = lexicon()
+        level = plan.get("level") or "province"
+        self.level = level
+        own = self.lex.own_body.get(level, [])
+        self.own = own[0] if own else ""
+        self.place = self.lex.locality.get(level, "")
+        self.own_keys = {self.key(x) for x in own}
+        issuer, province = plan.get("issuer") or "", plan.get("province") or ""
+        if issuer:  # "UBND thành phố Cần Thơ", also written "UBND thành phố"
+            self.own_keys.add(self.key(issuer))
+            if province and issuer.endswith(province):
+                self.own_keys.add(self.key(issuer[: -len(province)]))
+
+    def key(self, name: str) -> str:
+        return _key(name, self.place)
+
+    def name(self, seg: _Segment, inherit_cac: bool) -> tuple[str, int, int] | None:
+        p = self.p
+        if seg.end <= seg.start:
+            return None
+        a, b = p.idx[seg.start], p.char_end(seg.end - 1)
+        words = [w for w in p.lo[seg.start:seg.end] if w[:1].isalnum() and w not in ("các", "và")]
+        if not words or _generic([fold_words(w) for w in words]):
+            return None
+        text = " ".join(p.nt.text[a:b].split()).rstrip(" ,;:.–-")
+        if seg.kind == "collective" and inherit_cac and not seg.cac:
+            text = "các " + text
+        if seg.kind == "bare":
+            suffix = _bare_suffix(self.lex.heads[seg.head]["bare_suffix"], self.level)
+            if not suffix:
+                return None
+            text = f"{text} {suffix}"
+        elif self.own and self.dangling(text):
+            text = f"{text} {self.own}"  # "các đơn vị sự nghiệp trực thuộc" → "… trực thuộc Sở"
+        text = text[:1].upper() + text[1:]
+        return text, a, b
+
+    def dangling(self, text: str) -> bool:
+        folded = fold_words(text)
+        return any(folded.endswith(" " + d) for d in self.lex.folded.get("dangling", []))
+
+
+@lru_cache(maxsize=4096)
+def _key(name: str, place: str) -> str:
+    """Identity of an addressee: the scorer's agency key (case, Đ, punctuation, UBND = Ủy ban nhân
+    dân, no leading "các") without a closing word of the plan's own place ("… ngành tỉnh" = "… ngành")."""
+    k = agency_key(name)
+    place = agency_key(place) if place else ""
+    if place and k.endswith(" " + place):
+        k = k[: -len(place) - 1]
+    return k
+
+
+def _bare_suffix(spec: str, level: str) -> str:
+    for part in spec.split("|"):
+        lvl, _, suffix = part.partition(":")
+        if lvl == level:
+            return suffix
+    return ""
+
+
+# ------------------------------------------------------------------ items, scopes, deadlines
+
+
+def _sentence_at(nt: NormText, starts: list[int], i: int) -> tuple[int, int]:
+    spans = nt.sentences
+    k = max(0, bisect.bisect_right(starts, i) - 1)
+    return spans[k] if spans else (0, len(nt.text))
+
+
+def _items(p: _Parser, nt: NormText, lines: list[_Line], parts: list[tuple[int, int]]) -> list[_Item]:
+    in_part = [False] * len(lines)
+    for a, b in parts:
+        for i in range(a, b):
+            in_part[i] = True
+    items: list[_Item] = []
+    starts = [a for a, _ in nt.sentences]
+    for i, ln in enumerate(lines):
+        if ln.absorbed or ln.blocked or not (ln.heading or in_part[i]):
+            continue
+        k = p.tok_at(ln.content)
+        segs = p.parse_list(k, "heading" if ln.heading else "subject", trigger=True)
+        if segs:
+            items.append(_Item(i, ln.level, segs, "item" if ln.heading else "subject"))
+            continue
+        if in_part[i]:
+            items.extend(_clause_items(p, nt, starts, i, ln, lines))
+    return items
+
+
+def _clause_items(p: _Parser, nt: NormText, starts: list[int], i: int, ln: _Line,
+                  lines: list[_Line]) -> list[_Item]:
+    """Inside the Tổ chức thực hiện part: addressees after a comma of the item's first sentence
+    ("Trên cơ sở …, Thủ trưởng các sở … có trách nhiệm"; "Trong quý I, Sở Nội vụ chủ trì …") and after
+    a handing-over word inside a sentence ("… giao Sở Tài chính bố trí …")."""
+    out: list[_Item] = []
+    k = p.tok_at(ln.content)
+    line_end = p.tok_at(lines[i + 1].end if ln.lone and i + 1 < len(lines) else ln.end)
+    first_end = _sentence_at(nt, starts, ln.content)[1]
+    for j in range(k, line_end):
+        if p.idx[j] >= first_end or p.head_at(j, False) and p.t[p.prev(j)] != ",":
+            break  # a body named before the comma is an object ("Phối hợp với Ban Dân vận, …")
+        if p.t[p.prev(j)] == "," and (p.m("LEADER", j) or p.head_at(j, False)):
+            segs = p.parse_list(j, "subject", trigger=False)
+            if segs:
+                out.append(_Item(i, ln.level, segs, "clause"))
+                break
+    for j in range(k + 1, line_end):
+        trig = p.m("TRIGGER_ANY", j)
+        if trig and p.t[j][:1].islower():
+            segs = p.parse_list(trig, "subject", trigger=False)
+            if segs:
+                scope = _sentence_at(nt, starts, p.idx[j])
+                out.append(_Item(None, ln.level, segs, "assigned", scope=scope))
+    return out
+
+
+def _scopes(items: list[_Item], lines: list[_Line], parts: list[tuple[int, int]], text_len: int) -> None:
+    """An item reaches down to the next line of its level or higher, the next item that names other
+    addressees (an item restating its own addressees does not cut it), or the end of its part."""
+    part_end = {}
+    for a, b in parts:
+        for i in range(a, b):
+            part_end[i] = b
+    by_line: dict[int, set[str]] = {}
+    for it in items:
+        if it.line is not None:
+            by_line.setdefault(it.line, set()).update(k for k, *_ in it.names)
+    for it in items:
+        if it.line is None:
+            continue
+        keys = {k for k, *_ in it.names}
+        stop = part_end.get(it.line, len(lines))
+        j = it.line + 1
+        while j < stop:
+            ln = lines[j]
+            if ln.blocked:
+                break
+            if not ln.absorbed:
+                if ln.level <= it.level or not by_line.get(j, set()) <= keys:
+                    break
+            j += 1
+        end = lines[j].start if j < len(lines) else text_len
+        it.scope = (lines[it.line].start, max(lines[it.line].start, end - 1))
+
+
+def _deadlines(nt: NormText, scope: tuple[int, int], year: int | None) -> list[str]:
+    cue = _deadline_cue()
+    out = set()
+    s, e = scope
+    for d in find_dates(nt.text, s, e):
+        if cue.search(nt.text[max(s, d.start - 40):d.start]):
+            iso = complete(d.iso, year)
+            if iso:
+                out.add(iso)
+    return sorted(out)
+
+
+def _tasks(nt: NormText, starts: list[int], scope: tuple[int, int]) -> list[str]:
+    """The sentences that begin inside the scope."""
+    s, e = scope
+    spans = nt.sentences
+    inside = spans[bisect.bisect_left(starts, s):bisect.bisect_left(starts, e)]
+    return [nt.text[a:b] for a, b in inside if b > a]
+
+
+def find_agencies(doc: Doc, nt: NormText, plan: dict) -> list[Agency]:
+    """Agencies given tasks, in order of first mention, each with scope = the plan's province,
+    sorted ISO deadlines, the evidence of every mention (span in nt.text) and the task sentences."""
+    p = _Parser(doc.vocab, nt)
+    namer = _Namer(p, plan)
+    lines = _lines(nt.text)
+    parts = _parts(nt.text, lines)
+    items = _items(p, nt, lines, parts)
+    for it in items:
+        cac = False
+        for seg in it.segments:
+            cac = cac or seg.cac
+            named = namer.name(seg, cac)
+            if named is None:
+                continue
+            key = namer.key(named[0])
+            if key and key not in namer.own_keys:
+                it.names.append((key, *named))
+    items = [it for it in items if it.names]
+    _scopes(items, lines, parts, len(nt.text))
+
+    found: dict[str, Agency] = {}
+    seen_tasks: dict[str, set[str]] = {}
+    year = plan.get("year")
+    sentence_starts = [a for a, _ in nt.sentences]
+    for it in sorted(items, key=lambda x: x.names[0][2]):
+        deadlines = _deadlines(nt, it.scope, year)
+        tasks = _tasks(nt, sentence_starts, it.scope)
+        for key, name, a, b in it.names:
+            ag = found.get(key)
+            if ag is None:
+                ag = found[key] = Agency(name=name, scope=plan.get("province"))
+            ag.deadlines = sorted(set(ag.deadlines) | set(deadlines))
+            ag.evidence.append(Evidence(a, b, f"agency.{it.rule}", 1.0 if it.rule == "item" else 0.8))
+            seen = seen_tasks.setdefault(key, set())
+            ag.tasks.extend(t for t in tasks if not (t in seen or seen.add(t)))
+    return list(found.values())
