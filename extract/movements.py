@@ -1,0 +1,164 @@
+"""Movements and campaigns (phong trào, phong trào thi đua, cuộc vận động) a plan names.
+
+Three forms, each anchored on a trigger word of data/movement_cues.csv:
+  * quoted:    phong trào thi đua “Dân vận khéo”, cuộc vận động "…" — and the quoted names that follow it
+               in a list (“…”, “…”, phong trào “…” …);
+  * gazetteer: a known national movement of data/movements.csv written without quotes right after a
+               trigger ("phong trào toàn dân bảo vệ an ninh Tổ quốc"), found with a spaCy PhraseMatcher;
+  * launched:  "phát động phong trào thi đua <name>" — an unquoted name up to the end of its clause.
+A plural trigger ("các phong trào thi đua …") and the generic phrases of the cues table ("thi đua yêu
+nước") name no movement.  Names are deduplicated by their folded form (case, Đ/D, spaces, quotes; a
+gazetteer alias counts as its movement) and keep the form first written, quotes stripped.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc
+from spacy.vocab import Vocab
+
+from vbgraph.extract.agencies import fine_doc, phrase_tokens
+from vbgraph.extract.evaluate import movement_key
+from vbgraph.extract.models import Evidence, Movement
+from vbgraph.extract.tables import read_table
+from vbgraph.extract.text import NormText
+
+_QUOTED = r"[“\"«](?P<name>[^“”\"«»\n]{1,200})[”\"»]"
+_MAX_LAUNCHED_WORDS = 30
+_RULE_RANK = {"movement.quoted": 0, "movement.known": 1, "movement.listed": 2, "movement.launched": 3, "": 9}
+
+
+@lru_cache(maxsize=1)
+def _cues() -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for row in read_table("movement_cues.csv"):
+        out.setdefault(row["role"], []).append(row["phrase"])
+    return out
+
+
+def _alternation(phrases: list[str]) -> str:
+    """Literal phrases, longest first, any run of blanks between their words."""
+    ordered = sorted(phrases, key=len, reverse=True)
+    return "|".join(r"\s+".join(map(re.escape, p.split())) for p in ordered)
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> tuple[re.Pattern, re.Pattern, re.Pattern]:
+    cues = _cues()
+    trigger = _alternation(cues.get("trigger", []))
+    launch = _alternation(cues.get("launch", []))
+    first = re.compile(rf"(?i:(?<!\w)(?P<plural>các\s+)?(?:{trigger}))(?:\s+(?i:như))?\s*:?\s*{_QUOTED}")
+    more = re.compile(rf"\s*(?:[,;]\s*|\s(?i:và)\s+)(?:(?i:{trigger})\s*)?{_QUOTED}")
+    launched = re.compile(rf"(?i:(?<!\w)(?:{launch})\s+(?P<plural>các\s+)?(?:{trigger}))\s+"
+                          r"(?![“\"«])(?P<name>[^;.:\n(“\"«]{3,300})")
+    return first, more, launched
+
+
+@lru_cache(maxsize=1)
+def _gazetteer() -> dict[str, str]:
+    """Folded name or alias -> folded canonical name."""
+    out: dict[str, str] = {}
+    for row in read_table("movements.csv"):
+        canonical = movement_key(row["name"])
+        for written in [row["name"], *filter(None, row["aliases"].split("|"))]:
+            out[movement_key(written)] = canonical
+    return out
+
+
+@lru_cache(maxsize=8)
+def _matchers(vocab: Vocab) -> tuple[PhraseMatcher, PhraseMatcher]:
+    names = PhraseMatcher(vocab, attr="LOWER")
+    triggers = PhraseMatcher(vocab, attr="LOWER")
+    for row in read_table("movements.csv"):
+        written = [row["name"], *filter(None, row["aliases"].split("|"))]
+        names.add("MOVEMENT", [Doc(vocab, words=phrase_tokens(w)) for w in written])
+    triggers.add("TRIGGER", [Doc(vocab, words=phrase_tokens(p)) for p in _cues().get("trigger", [])])
+    return names, triggers
+
+
+def _generic(key: str, launched: bool) -> bool:
+    generic = [movement_key(p) for p in _cues().get("generic", [])]
+    if key in generic:
+        return True
+    return launched and any(key.startswith(g + " ") for g in generic)
+
+
+def _clean(text: str, start: int, end: int) -> tuple[int, int]:
+    """Trim blanks and trailing punctuation ("…", "...", ",") off a name's span."""
+    while start < end and (text[start].isspace() or text[start] in "*_"):
+        start += 1
+    while end > start and (text[end - 1].isspace() or text[end - 1] in ".,;:…*_"):
+        end -= 1
+    return start, end
+
+
+def _quoted(text: str) -> list[tuple[int, int, str]]:
+    first, more, _ = _patterns()
+    out = []
+    for m in first.finditer(text):
+        if m.group("plural"):
+            continue
+        out.append((*m.span("name"), "movement.quoted"))
+        pos = m.end()
+        while True:
+            n = more.match(text, pos)
+            if not n:
+                break
+            out.append((*n.span("name"), "movement.listed"))
+            pos = n.end()
+    return out
+
+
+def _launched(text: str) -> list[tuple[int, int, str]]:
+    _, _, launched = _patterns()
+    out = []
+    for m in launched.finditer(text):
+        if m.group("plural"):
+            continue
+        start, end = m.span("name")
+        if len(text[start:end].split()) <= _MAX_LAUNCHED_WORDS:
+            out.append((start, end, "movement.launched"))
+    return out
+
+
+def _known(vocab: Vocab, nt: NormText) -> list[tuple[int, int, str]]:
+    fdoc = fine_doc(vocab, nt.text)
+    names, triggers = _matchers(vocab)
+    trigger_ends = {e for _, s, e in triggers(fdoc) if not _plural(fdoc, s)}
+    out = []
+    for _, s, e in names(fdoc):
+        before = s
+        while before > 0 and fdoc[before - 1].is_space and "\n" not in fdoc[before - 1].text:
+            before -= 1
+        if before in trigger_ends:
+            out.append((fdoc[s].idx, fdoc[e - 1].idx + len(fdoc[e - 1].text), "movement.known"))
+    return out
+
+
+def _plural(fdoc: Doc, s: int) -> bool:
+    return s > 0 and fdoc[s - 1].lower_ == "các"
+
+
+def find_movements(doc: Doc, nt: NormText) -> list[Movement]:
+    """Movements in order of first mention, each with the evidence of every mention."""
+    text = nt.text
+    spans: dict[tuple[int, int], str] = {}
+    for start, end, rule in _quoted(text) + _launched(text) + _known(doc.vocab, nt):
+        if _RULE_RANK[rule] < _RULE_RANK[spans.get((start, end), "")]:
+            spans[(start, end)] = rule  # one mention, one evidence: the most direct rule that found it
+    gazetteer = _gazetteer()
+    found: dict[str, Movement] = {}
+    for (start, end), rule in sorted(spans.items()):
+        start, end = _clean(text, start, end)
+        name = " ".join(text[start:end].split())
+        key = movement_key(name)
+        if not key or _generic(key, rule == "movement.launched"):
+            continue
+        key = gazetteer.get(key, key)
+        mv = found.get(key)
+        if mv is None:
+            mv = found[key] = Movement(name=name)
+        mv.evidence.append(Evidence(start, end, rule))
+    return list(found.values())
