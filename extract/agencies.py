@@ -388,6 +388,7 @@ class _Parser:
             return None
         bare = kind == "collective"
         first = kind == "head"
+        owner = False  # the last words were a head: "Văn phòng HĐND" (and UBND huyện)
         while True:
             k = self.nxt(k)
             if self.eol(k):
@@ -396,7 +397,7 @@ class _Parser:
                 return None
             t = self.t[k]
             if t in ",;" or self.lo[k] == "và" or t in "–-":
-                decision = self.after_separator(k, kind, bare)
+                decision = self.after_separator(k, kind, bare, owner)
                 if decision == "consume":
                     k += 1
                     first = False
@@ -405,10 +406,12 @@ class _Parser:
                 return _Segment(start, self._last(k), kind, head, cac, stop, k)
             if not self.word(k) and not t.isdigit():
                 return _Segment(start, self._last(k), kind, head, cac, "punct", k)
-            if not (first and self.cap(k)) and (self.m("PRED", k) or self.m("QUAL", k)):
+            if not (first and self.cap(k)) and (self.m("PRED", k) or self.m("QUAL", k)) \
+                    or self.m("TRIGGER_ANY", k) and not self.cap(k):
                 return _Segment(start, self._last(k), kind, head, cac, "pred", k)
             if not first and self.cap(k) and not self.m("LOC", k) and self.wrapped(k):
                 return _Segment(start, self._last(k), kind, head, cac, "wrap", k)
+            owner = bool(self.m("HEAD", k))
             if self.m("COLL", k) and bare:
                 k = self.m("COLL", k)
             else:
@@ -420,7 +423,7 @@ class _Parser:
         """Token index after the last name token before k (skips trailing blanks)."""
         return self.prev(k) + 1
 
-    def after_separator(self, k: int, kind: str, bare: bool) -> str:
+    def after_separator(self, k: int, kind: str, bare: bool, owner: bool) -> str:
         sep = self.t[k]
         j = self.nxt(k + 1)
         if self.eol(j):
@@ -429,6 +432,8 @@ class _Parser:
             return "split" if self.starts_agency(j) or self.collective_at(j, True) else "end"
         if sep in "–-":
             return "consume" if self.cap(j) else "end"
+        if owner and self.lo[k] == "và" and self.m("HEAD", j):
+            return "consume"  # "Văn phòng HĐND và UBND huyện": two owners of one office
         if self.starts_agency(j):
             return "split"
         if self.m("COLL", j) and not self.cap(j):
@@ -572,22 +577,22 @@ def _items(p: _Parser, nt: NormText, lines: list[_Line], parts: list[tuple[int, 
         segs = p.parse_list(k, "heading" if ln.heading else "subject", trigger=True)
         if segs:
             items.append(_Item(i, ln.level, segs, "item" if ln.heading else "subject"))
-            continue
         if in_part[i]:
-            items.extend(_clause_items(p, nt, starts, i, ln, lines))
+            items.extend(_clause_items(p, nt, starts, i, ln, lines, opened=bool(segs)))
     return items
 
 
 def _clause_items(p: _Parser, nt: NormText, starts: list[int], i: int, ln: _Line,
-                  lines: list[_Line]) -> list[_Item]:
+                  lines: list[_Line], opened: bool) -> list[_Item]:
     """Inside the Tổ chức thực hiện part: addressees after a comma of the item's first sentence
-    ("Trên cơ sở …, Thủ trưởng các sở … có trách nhiệm"; "Trong quý I, Sở Nội vụ chủ trì …") and after
-    a handing-over word inside a sentence ("… giao Sở Tài chính bố trí …")."""
+    when the line does not open with them (`opened`: "Trên cơ sở …, Thủ trưởng các sở … có trách
+    nhiệm"; "Trong quý I, Sở Nội vụ chủ trì …"), and after a handing-over word inside a sentence
+    ("… giao Sở Tài chính bố trí …", "UBND huyện đề nghị Hội Nông dân huyện chủ trì …")."""
     out: list[_Item] = []
     k = p.tok_at(ln.content)
     line_end = p.tok_at(lines[i + 1].end if ln.lone and i + 1 < len(lines) else ln.end)
     first_end = _sentence_at(nt, starts, ln.content)[1]
-    for j in range(k, line_end):
+    for j in range(k, line_end if not opened else k):
         if p.idx[j] >= first_end or p.head_at(j, False) and p.t[p.prev(j)] != ",":
             break  # a body named before the comma is an object ("Phối hợp với Ban Dân vận, …")
         if p.t[p.prev(j)] == "," and (p.m("LEADER", j) or p.head_at(j, False)):

@@ -144,6 +144,21 @@ def test_department_plan_completes_its_own_units(nlp):
                                  "Các đơn vị sự nghiệp trực thuộc Sở": ["2023-10-27"]}
 
 
+def test_district_plan_owners_triggers_and_handing_over(nlp):
+    text = ("III. TỔ CHỨC THỰC HIỆN\n1. Trách nhiệm của Phòng Nội vụ\nChủ trì tham mưu, hoàn thành trước "
+            "30/6/2024.\n2. Văn phòng HĐND và UBND huyện\nTheo dõi, tổng hợp.\n"
+            "3. Ban Chỉ huy Quân sự huyện, Công an huyện phối hợp thực hiện.\n"
+            "Ủy ban nhân dân huyện đề nghị Hội Liên hiệp Phụ nữ huyện chủ trì vận động hội viên.\n"
+            "4. UBND các xã, thị trấn căn cứ Kế hoạch này báo cáo về UBND huyện (qua Phòng Nội vụ) "
+            "trước ngày 10/12/2024.\n")
+    plan = dict(PLAN, level="district", issuer="UBND huyện Hớn Quản")
+    _, agencies, _ = run(nlp, text, plan)
+    assert by_name(agencies) == {"Phòng Nội vụ": ["2024-06-30"], "Văn phòng HĐND và UBND huyện": [],
+                                 "Ban Chỉ huy Quân sự huyện": [], "Công an huyện": [],
+                                 "Hội Liên hiệp Phụ nữ huyện": [], "UBND các xã, thị trấn": ["2024-12-10"]}
+    assert [e.rule for a in agencies if a.name.startswith("Hội") for e in a.evidence] == ["agency.assigned"]
+
+
 def test_movements_quoted_listed_known_and_generic(nlp):
     _, _, movements = run(nlp, PLAN_TEXT)
     assert [m.name for m in movements] == ["Dân vận khéo", "Chung tay vì người nghèo", "đền ơn đáp nghĩa",
