@@ -12,8 +12,8 @@ from functools import lru_cache
 
 from vbgraph.extract.dates import date_right_after
 from vbgraph.extract.models import Evidence
-from vbgraph.extract.symbols import (SYMBOL_RX, Symbol, doc_type_from_code, issuer_info, parse_symbol,
-                                     scope_class)
+from vbgraph.extract.symbols import (SYMBOL_RX, Symbol, doc_type_from_code, issuer_info, issuer_row,
+                                     parse_symbol, scope_class)
 from vbgraph.extract.tables import doc_type_kind, doc_types, fold, fold_words, known_documents, \
     named_laws, provinces
 from vbgraph.extract.text import NormText
@@ -316,13 +316,14 @@ def _merge_laws_into_numbers(mentions: list[Mention]) -> None:
             m.key = linked[fold_words(m.name)]
 
 
-def group_citations(nt: NormText, mentions: list[Mention], plan_province: str | None) -> list[Citation]:
+def group_citations(nt: NormText, mentions: list[Mention], plan_province: str | None,
+                    plan_district: str | None = None) -> list[Citation]:
     _assign_keys(mentions)
     _merge_laws_into_numbers(mentions)
     groups: dict[str, list[Mention]] = {}
     for m in mentions:
         groups.setdefault(m.key, []).append(m)
-    out = [_citation(nt, ms, plan_province) for ms in groups.values()]
+    out = [_citation(nt, ms, plan_province, plan_district) for ms in groups.values()]
     return sorted(out, key=lambda c: c.first().start)
 
 
@@ -330,7 +331,15 @@ def _first(values):
     return next((v for v in values if v), None)
 
 
-def _citation(nt: NormText, ms: list[Mention], plan_province: str | None) -> Citation:
+def _is_district_level(sym: Symbol, issuer: str | None) -> bool:
+    rows = [issuer_row(c) for c in sym.org_codes]
+    if any(r and r["level"] == "district" for r in rows):
+        return True
+    return bool(issuer and re.search(r"(?<![\w])(?:huyện|Huyện ủy)(?![\w])", issuer))
+
+
+def _citation(nt: NormText, ms: list[Mention], plan_province: str | None,
+              plan_district: str | None = None) -> Citation:
     ms = sorted(ms, key=lambda m: m.start)
     numbered = [m for m in ms if m.kind == "numbered"]
     written = []
@@ -352,6 +361,9 @@ def _citation(nt: NormText, ms: list[Mention], plan_province: str | None) -> Cit
         scope = cls if cls != "local" else province
         info = issuer_info(sym)
         issuer = _first(m.issuer for m in numbered) or (info["issuer"] if info else None)
+        # a district's documents are unique only inside the district: "Bình Phước/Hớn Quản"
+        if cls == "local" and province == plan_province and plan_district and _is_district_level(sym, issuer):
+            scope = f"{province}/{plan_district}"
         if issuer and cls == "local" and province and re.search(r"(?:tỉnh|Tỉnh ủy)$", issuer):
             issuer = f"{issuer} {province}"
         title = _first(m.title for m in ms) or _first(m.name for m in ms if m.kind == "law")

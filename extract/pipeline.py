@@ -38,7 +38,7 @@ def citations_component(doc: Doc) -> Doc:
     nt: NormText = doc.user_data["nt"]
     plan = doc.user_data["plan"]
     mentions = find_mentions(nt, plan.get("province"), doc.user_data.get("header_spans", []))
-    cites = group_citations(nt, mentions, plan.get("province"))
+    cites = group_citations(nt, mentions, plan.get("province"), plan.get("district"))
     own = (plan.get("symbol") or "").casefold()
     cites = [c for c in cites if not (own and c.symbol and c.symbol.casefold() == own)]
     plan_relations(nt, cites, doc.user_data.get("body_start", 0))
@@ -116,6 +116,29 @@ def to_record(source: str, doc: Doc) -> dict:
         "agencies": [a.to_json() for a in doc.user_data.get("agencies", [])],
         "movements": [m.name for m in doc.user_data.get("movements", [])],
     }
+
+
+def provenance(doc: Doc) -> dict:
+    """Where each record item stands in the source: original character offsets, the sentence, the rule
+    that found it.  Lists run parallel to the record's citations / doc_relations / agencies / movements."""
+    nt: NormText = doc.user_data["nt"]
+
+    def where(start: int, end: int, rule: str, confidence: float = 1.0) -> dict:
+        a, b = nt.original_span(start, end)
+        s0, s1 = nt.sentence_at(start)
+        return {"start": a, "end": b, "sentence": nt.text[s0:s1], "rule": rule, "confidence": confidence}
+
+    citations = []
+    for c in doc.user_data["citations"]:
+        rule = c.evidence[0].rule if c.evidence else "body-mention"
+        citations.append([where(m.start, m.end, rule if i == 0 else "body-mention")
+                          for i, m in enumerate(sorted(c.mentions, key=lambda m: m.start)) if m.counts])
+    relations = [where(*r["_span"], f"stated:{r['type']}") for r in doc.user_data["doc_relations"]]
+    agencies = [{"evidence": [where(e.start, e.end, e.rule, e.confidence) for e in a.evidence], "tasks": a.tasks}
+                for a in doc.user_data.get("agencies", [])]
+    movements = [[where(e.start, e.end, e.rule, e.confidence) for e in m.evidence]
+                 for m in doc.user_data.get("movements", [])]
+    return {"citations": citations, "doc_relations": relations, "agencies": agencies, "movements": movements}
 
 
 def extract_file(path) -> dict:
