@@ -1,0 +1,183 @@
+"""Records of many documents → one networkx MultiDiGraph with the labels and edge types of DESIGN.md.
+
+Nodes carry `labels` (e.g. ["Document", "Plan"]) and flat properties; edges are keyed by their type
+and carry `type` plus provenance: `file`, `start`/`end` (characters in the source), `sentence`, `rule`,
+`confidence`.  Properties are primitives or lists of primitives so that Neo4j and the embedded store
+take them unchanged.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import networkx as nx
+
+from vbgraph.extract.tables import fold, read_table
+from vbgraph.graph.identity import agency_id, citation_id, movement_id, plan_id, province_id
+
+RELATION_EDGE = {"implements": "IMPLEMENTS", "based_on": "BASED_ON", "cites": "CITES"}
+DOC_RELATION_EDGE = {"amends": ("AMENDS", {}), "guides": ("GUIDES", {}), "details": ("DETAILS", {}),
+                     "implements": ("IMPLEMENTS", {}),
+                     "replaces": ("SUPERSEDES", {"basis": "stated", "kind": "replaces"}),
+                     "repeals": ("SUPERSEDES", {"basis": "stated", "kind": "repeals"})}
+
+
+@dataclass
+class Ingested:
+    """One document as the graph needs it: the record, where its items stand, and its file."""
+    record: dict
+    provenance: dict
+    path: str
+    sha256: str
+
+
+def ingest_text(raw: str, path: str) -> Ingested:
+    from vbgraph.extract.pipeline import analyse_text, provenance
+
+    record, doc = analyse_text(raw, source=Path(path).name)
+    return Ingested(record, provenance(doc), str(path), hashlib.sha256(raw.encode("utf-8")).hexdigest())
+
+
+def _merge_node(g: nx.MultiDiGraph, node_id: str, labels: list[str], props: dict, authoritative: bool = False):
+    if node_id not in g:
+        g.add_node(node_id, id=node_id, labels=list(labels), **{k: v for k, v in props.items() if v is not None})
+        return
+    data = g.nodes[node_id]
+    for label in labels:
+        if label not in data["labels"]:
+            data["labels"].append(label)
+    for k, v in props.items():
+        if v is None:
+            continue
+        if k == "written_forms":
+            data[k] = sorted(set(data.get(k, [])) | set(v))
+        elif authoritative or data.get(k) in (None, ""):
+            data[k] = v
+
+
+def _edge(g, src, dst, etype, discriminator, **props):
+    key = f"{etype}|{props.get('file', '')}|{discriminator}"
+    g.add_edge(src, dst, key=key, type=etype, key_id=key, **{k: v for k, v in props.items() if v is not None})
+
+
+def _add_provinces(g: nx.MultiDiGraph) -> None:
+    for row in read_table("provinces.csv"):
+        _merge_node(g, province_id(row["name"]), ["Province"],
+                    {"name": row["name"], "kind": row["kind"], "valid_from": None, "valid_to": None})
+
+
+def _located(g, node_id: str, scope: str | None, file: str | None = None):
+    if scope and scope not in ("national", "party-central"):
+        pid = province_id(scope.split("/")[0])
+        if pid in g:
+            _edge(g, node_id, pid, "LOCATED_IN", "", file=file)
+
+
+def add_document(g: nx.MultiDiGraph, doc: Ingested) -> str:
+    """Add one ingested document and everything it states; returns its node id."""
+    rec, prov, file = doc.record, doc.provenance, doc.path
+    plan = rec["plan"]
+    pid, presolution = plan_id(plan, rec["source"])
+    scope = plan.get("province")
+    if plan.get("level") == "district" and plan.get("district") and scope:
+        scope = f"{scope}/{plan['district']}"
+    _merge_node(g, pid, ["Document", "Plan"], {
+        "symbol": plan.get("symbol"), "number": plan.get("number"), "doc_type": plan.get("doc_type"),
+        "date": plan.get("date"), "year": int(plan["date"][:4]) if plan.get("date") else plan.get("year"),
+        "plan_year": plan.get("year"), "title": plan.get("title"), "issuer": plan.get("issuer"),
+        "scope": scope, "level": plan.get("level"), "province": plan.get("province"),
+        "district": plan.get("district"), "signer": plan.get("signer"), "resolution": presolution,
+        "status": "không xác định", "status_source": None, "source_file": file,
+        "written_forms": [plan["symbol"]] if plan.get("symbol") else []}, authoritative=True)
+    fid = f"file/{doc.sha256[:16]}"
+    _merge_node(g, fid, ["SourceFile"], {"path": file, "sha256": doc.sha256})
+    _edge(g, pid, fid, "EXTRACTED_FROM", "", file=file)
+    _located(g, pid, scope, file)
+    if plan.get("issuer"):
+        aid = agency_id(plan["issuer"], scope)
+        _merge_node(g, aid, ["Agency"], {"name": plan["issuer"], "province": plan.get("province"),
+                                         "level": plan.get("level")})
+        _edge(g, pid, aid, "ISSUED_BY", "", file=file)
+
+    ids_by_label: dict[str, str] = {}
+    for c, where in zip(rec["citations"], prov["citations"]):
+        cid, resolution, symbol = citation_id(c, pid)
+        if cid == pid:
+            continue
+        _merge_node(g, cid, ["Document"], {
+            "symbol": symbol, "number": c.get("number") or (symbol.split("/")[0] if symbol else None),
+            "doc_type": c.get("doc_type"), "date": c.get("date"), "year": c.get("year"),
+            "title": c.get("title"), "issuer": c.get("issuer"), "scope": c.get("scope"),
+            "level": _level_of(c.get("scope")), "resolution": resolution, "status": "không xác định",
+            "status_source": None, "name": None if c.get("symbol") else c.get("first_mention"),
+            "written_forms": list(c.get("symbol_as_written") or [])})
+        _located(g, cid, c.get("scope"))
+        for key in filter(None, [c.get("symbol"), symbol, c.get("first_mention"), c.get("title")]):
+            ids_by_label.setdefault(fold(key), cid)
+        first = where[0] if where else {}
+        rel = (c.get("relations") or ["cites"])[0]
+        _edge(g, pid, cid, RELATION_EDGE.get(rel, "CITES"), cid, file=file, count=c.get("mentions", 1),
+              starts=[w["start"] for w in where], ends=[w["end"] for w in where],
+              start=first.get("start"), end=first.get("end"), sentence=first.get("sentence"),
+              rule=first.get("rule"), confidence=first.get("confidence", 1.0), resolution=resolution)
+    if plan.get("symbol"):
+        ids_by_label[fold(plan["symbol"])] = pid
+
+    for r, where in zip(rec["doc_relations"], prov["doc_relations"]):
+        src, dst = ids_by_label.get(fold(r["from"])), ids_by_label.get(fold(r["to"]))
+        if not src or not dst or src == dst:
+            continue
+        etype, extra = DOC_RELATION_EDGE.get(r["type"], ("CITES", {}))
+        _edge(g, src, dst, etype, f"{src}>{dst}", file=file, evidence=r.get("evidence"),
+              start=where.get("start"), end=where.get("end"), sentence=where.get("sentence"),
+              rule=where.get("rule"), confidence=where.get("confidence", 1.0), **extra)
+
+    for a, where in zip(rec["agencies"], prov["agencies"]):
+        aid = agency_id(a["name"], a.get("scope"))
+        _merge_node(g, aid, ["Agency"], {"name": a["name"], "province": a.get("scope"), "level": None})
+        _located(g, aid, a.get("scope"))
+        ev = (where.get("evidence") or [{}])[0]
+        task = " ".join(where.get("tasks") or [])[:500] or None
+        for deadline in a.get("deadlines") or [None]:
+            _edge(g, pid, aid, "ASSIGNS", deadline or "-", file=file, task=task, deadline=deadline,
+                  start=ev.get("start"), end=ev.get("end"), sentence=ev.get("sentence"),
+                  rule=ev.get("rule"), confidence=ev.get("confidence", 1.0))
+
+    for name, where in zip(rec["movements"], prov["movements"]):
+        mid = movement_id(name)
+        _merge_node(g, mid, ["Movement"], {"name": name})
+        ev = where[0] if where else {}
+        _edge(g, pid, mid, "PROMOTES", "", file=file, start=ev.get("start"), end=ev.get("end"),
+              sentence=ev.get("sentence"), rule=ev.get("rule"), confidence=ev.get("confidence", 1.0))
+    return pid
+
+
+def _level_of(scope: str | None) -> str | None:
+    if scope in ("national", "party-central"):
+        return "national" if scope == "national" else "party"
+    if scope and "/" in scope:
+        return "district"
+    return "province" if scope else None
+
+
+def build_graph(docs: list[Ingested]) -> nx.MultiDiGraph:
+    g = nx.MultiDiGraph()
+    _add_provinces(g)
+    for doc in docs:
+        add_document(g, doc)
+    return g
+
+
+def summary(g: nx.MultiDiGraph) -> dict:
+    labels: dict[str, int] = {}
+    for _, data in g.nodes(data=True):
+        for label in data["labels"]:
+            labels[label] = labels.get(label, 0) + 1
+    edges: dict[str, int] = {}
+    for *_, data in g.edges(data=True):
+        edges[data["type"]] = edges.get(data["type"], 0) + 1
+    unresolved = sum(1 for _, d in g.nodes(data=True)
+                     if "Document" in d["labels"] and d.get("resolution") in ("ambiguous", "unresolved"))
+    return {"nodes": g.number_of_nodes(), "edges": g.number_of_edges(), "labels": labels, "types": edges,
+            "unresolved": unresolved}
