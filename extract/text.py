@@ -11,17 +11,39 @@ import bisect
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from itertools import chain
 
 # One pass over a line finds everything that is not plain text.  Each alternative is bounded
-# (no nested quantifiers), so the scan is linear in the line length.
+# (no nested quantifiers), so the scan is linear in the line length.  A lone ASCII space is not noise:
+# it stays inside the kept text (most lines are words and single spaces, so most lines need no match
+# at all); `_clean_line` applies to it the rule every other whitespace run gets.
+_WS_CLASS = r"\t\r\f\v\u00a0\u2000-\u200b\u202f\u205f\u3000"
 _NOISE = re.compile(
     r"(?P<sup><sup>\s{0,3}(?P<label>\d{1,3})\s{0,3}</sup>|\[\^(?P<label2>\d{1,3})\](?!:))"
     r"|(?P<tag></?[A-Za-z][A-Za-z0-9]{0,10}(?:\s[^<>\n]{0,200})?/?>)"
     r"|(?P<stars>\*{1,3}|_{2,3})"
     r"|(?P<pipe>\|)"
     r"|(?P<escape>\\(?=[\\`*_{}\[\]()#+\-.!|]))"
-    r"|(?P<space>[ \t\r\f\v\u00a0\u2000-\u200b\u202f\u205f\u3000]+)"
+    rf"|(?P<space>[ {_WS_CLASS}]{{2,}}|[{_WS_CLASS}])"
 )
+# Every match of _NOISE starts where this matches; searching for it first skips plain text at the
+# speed of a character-set scan, and _NOISE is tried only there.
+_NOISE_START = re.compile(rf"[<\[*_|\\{_WS_CLASS}]|[ ][ {_WS_CLASS}]")
+
+
+def _noise(line: str):
+    """The matches of _NOISE.finditer(line), found faster."""
+    search, match = _NOISE_START.search, _NOISE.match
+    c = search(line)
+    while c is not None:
+        m = match(line, c.start())
+        if m is None:
+            c = search(line, c.start() + 1)
+        else:
+            yield m
+            c = search(line, m.end())
+
+
 _FOOTNOTE_START = re.compile(
     r"^\s{0,3}(?:<sup>\s{0,3}(\d{1,3})\s{0,3}</sup>|\[\^(\d{1,3})\]:)\s*(?=\S)")
 _HEADING = re.compile(r"^\s{0,3}#{1,6}\s+")
@@ -29,8 +51,8 @@ _RULE = re.compile(r"^\s*(?:[-=_*~]\s*){3,}$|^\s*\|?(?:\s*:?-{2,}:?\s*\|)+\s*$")
 _BLOCK_START = re.compile(
     r"^(?:[-+•–—*]\s|\d{1,3}(?:\.\d{1,3}){0,3}[.)]\s|\d{1,3}(?:\.\d{1,3}){1,3}\s|[a-zđ][.)]\s"
     r"|[IVXLC]{1,6}[.)]\s|\(\d{1,3}\)\s|Điều\s\d|Chương\s[IVXLC\d]|Mục\s\d)")
-_TERMINAL = re.compile(r"[.;:!?…][\"”’)\]*]*$")
 _LETTER = re.compile(r"[^\W\d_]")
+_ASCII_LOWER = re.compile(r"[a-zđ]")
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”’)]*\s+(?=[\"“(]?[A-ZÀ-ỸĐ0-9])")
 
 
@@ -93,88 +115,136 @@ def _split_sentences(text: str):
 
 
 class _Builder:
-    """Accumulates output pieces with their origin so the offset map stays exact."""
+    """Accumulates output pieces with their origin so the offset map stays exact.  The map holds one
+    entry per stretch that is contiguous in both texts (a piece that continues the previous one in the
+    source adds no entry), which is the same map as one entry per piece, only shorter."""
 
     def __init__(self):
         self.parts: list[str] = []
         self.norm_starts: list[int] = []
         self.orig_starts: list[int] = []
         self.length = 0
+        self._next = -1          # the source offset that continues the last stretch
 
     def add(self, s: str, orig: int):
         if not s:
             return
+        if orig != self._next:
+            self.norm_starts.append(self.length)
+            self.orig_starts.append(orig)
         self.parts.append(s)
-        self.norm_starts.append(self.length)
-        self.orig_starts.append(orig)
         self.length += len(s)
+        self._next = orig + len(s)
 
-    def last_char(self) -> str:
-        return self.parts[-1][-1] if self.parts else ""
+    def add_line(self, ln: "_Line"):
+        runs = ln.runs
+        start = self.length
+        first = 1 if runs[0][1] == self._next else 0
+        for off, orig in runs[first:]:
+            self.norm_starts.append(start + off)
+            self.orig_starts.append(orig)
+        self.parts.append(ln.text)
+        self.length += len(ln.text)
+        off, orig = runs[-1]
+        self._next = orig + len(ln.text) - off
 
 
 @dataclass
 class _Line:
-    pieces: list[tuple[str, int]]      # cleaned text pieces with their original offset
+    text: str                          # the cleaned line
+    runs: list[tuple[int, int]]        # (offset in text, original offset) where each contiguous stretch starts
     markers: list[tuple[int, str]]     # (offset inside the cleaned line, footnote label)
     heading: bool
     footnote: str | None
     orig_end: int
-
-    @property
-    def text(self) -> str:
-        return "".join(p for p, _ in self.pieces)
+    caps: bool | None = None           # _is_caps(text), computed when first asked
 
 
-def _clean_line(line: str, base: int) -> tuple[list[tuple[str, int]], list[tuple[int, str]]]:
-    pieces: list[tuple[str, int]] = []
+_SPACE_KINDS = frozenset(("space", "pipe"))
+_SPACE_TAGS = ("<br", "</p", "<p", "</div", "</td")
+
+
+def _clean_line(line: str, base: int) -> tuple[str, list[tuple[int, int]], list[tuple[int, str]]]:
+    """The line without noise: (text, offset runs, footnote markers).  Whitespace runs, pipes, the
+    tags that separate blocks, and "**" between two letters become one space, never two in a row and
+    never at the start or end; markers and other markup vanish."""
+    chunks: list[str] = []
+    runs: list[tuple[int, int]] = []
     markers: list[tuple[int, str]] = []
     length = 0
+    nxt = -1             # the original offset that continues the last run
+    spaced = False       # the output ends with a space
     pos = 0
-
-    def keep(a: int, b: int):
-        nonlocal length
-        if b > a:
-            pieces.append((line[a:b], base + a))
-            length += b - a
-
-    def space(at: int):
-        nonlocal length
-        if pieces and not pieces[-1][0].endswith(" "):
-            pieces.append((" ", base + at))
-            length += 1
-
-    for m in _NOISE.finditer(line):
-        keep(pos, m.start())
+    for m in chain(_noise(line), (None,)):   # None: the end of the line
+        a = m.start() if m else len(line)
+        if a > pos:      # kept text: words and lone spaces
+            if line[pos] == " " and (spaced or not length):
+                pos += 1
+            if a > pos:
+                if base + pos != nxt:
+                    runs.append((length, base + pos))
+                chunks.append(line[pos:a])
+                length += a - pos
+                nxt = base + a
+                spaced = line[a - 1] == " "
+        if m is None:
+            break
         pos = m.end()
         kind = m.lastgroup
-        if kind in ("sup", "label", "label2"):
+        if kind in _SPACE_KINDS:
+            pass
+        elif kind == "sup":
             markers.append((length, m.group("label") or m.group("label2")))
-        elif kind == "space":
-            space(m.start())
-        elif kind == "pipe":
-            space(m.start())
-        elif kind in ("tag", "stars"):
-            before = line[m.start() - 1] if m.start() else ""
-            after = line[m.end()] if m.end() < len(line) else ""
+            continue
+        elif kind == "stars":
             # "YÊU CẦU**1. Mục đích**" — removing the markup must not glue two words together
-            if before.isalnum() and after.isalnum() and kind == "stars" and len(m.group()) >= 2:
-                space(m.start())
-            elif kind == "tag" and m.group().lower().startswith(("<br", "</p", "<p", "</div", "</td")):
-                space(m.start())
-    keep(pos, len(line))
-    while pieces and pieces[-1][0] == " ":
-        pieces.pop()
-    while pieces and pieces[0][0] == " ":
-        pieces.pop(0)
+            if not (pos - a >= 2 and a and pos < len(line) and line[a - 1].isalnum() and line[pos].isalnum()):
+                continue
+        elif kind == "tag":
+            if not m.group().lower().startswith(_SPACE_TAGS):
+                continue
+        else:            # escape
+            continue
+        if length and not spaced:
+            if base + a != nxt:
+                runs.append((length, base + a))
+            chunks.append(" ")
+            length += 1
+            nxt = base + a + 1
+            spaced = True
+    if spaced:           # no space at the end of a line
         length -= 1
-        markers = [(max(0, o - 1), lab) for o, lab in markers]
-    return pieces, markers
+        if runs[-1][0] == length:
+            runs.pop()
+        last = chunks.pop()[:-1]
+        if last:
+            chunks.append(last)
+    return "".join(chunks), runs, markers
 
 
 def _is_caps(s: str) -> bool:
+    if _ASCII_LOWER.search(s):
+        return False  # a letter that upper() changes: the answer below would be False too
     letters = _LETTER.findall(s)
     return len(letters) >= 2 and all(c == c.upper() for c in letters)
+
+
+_CLOSERS = "\"”’)]*"
+_TERMINALS = frozenset(".;:!?…")
+_BROKEN_SYMBOL = re.compile(r"\w[-/]$")
+
+
+def _ends_sentence(p: str) -> bool:
+    """The line ends a sentence: one of .;:!?… followed only by closing quotes, brackets or stars
+    (the regex [.;:!?…]["”’)\\]*]*$, read from the end instead of searched from the start)."""
+    q = p.rstrip(_CLOSERS)
+    return bool(q) and q[-1] in _TERMINALS
+
+
+def _line_caps(ln: _Line) -> bool:
+    if ln.caps is None:
+        ln.caps = _is_caps(ln.text)
+    return ln.caps
 
 
 def _continues(prev: _Line, nxt: _Line, blank_between: bool) -> str | None:
@@ -184,11 +254,11 @@ def _continues(prev: _Line, nxt: _Line, blank_between: bool) -> str | None:
         return None
     if _BLOCK_START.match(n):
         return None
-    if re.search(r"\w[-/]$", p) and n[0].isalnum():
+    if _BROKEN_SYMBOL.search(p, max(0, len(p) - 2)) and n[0].isalnum():
         return ""  # a symbol broken after its separator: "302/KH-\nUBND"
-    if _TERMINAL.search(p):
+    if _ends_sentence(p):
         return None
-    if _is_caps(p) and not _is_caps(n):
+    if _line_caps(prev) and not _line_caps(nxt):
         return None  # end of an upper-case heading
     if blank_between and not (n[0].islower() or n[0].isdigit()):
         return None
@@ -198,12 +268,13 @@ def _continues(prev: _Line, nxt: _Line, blank_between: bool) -> str | None:
 def normalise(raw: str) -> NormText:
     original = unicodedata.normalize("NFC", raw)
     lines: list[_Line | None] = []  # None = blank line
-    for m in re.finditer(r"[^\n]*(?:\n|$)", original):
-        if m.start() == len(original) and not m.group():
-            break
-        line = m.group().rstrip("\n")
-        base = m.start()
-        if _RULE.match(line) or not line.strip() or not line.replace("|", "").strip():
+    raw_lines = original.split("\n")
+    if not raw_lines[-1]:
+        raw_lines.pop()  # the text ends with a line break (or is empty): no line after it
+    base = 0
+    for line in raw_lines:
+        line_base, base = base, base + len(line) + 1
+        if not line.strip() or _RULE.match(line) or ("|" in line and not line.replace("|", "").strip()):
             lines.append(None)
             continue
         heading = False
@@ -216,11 +287,11 @@ def normalise(raw: str) -> NormText:
             hm = _HEADING.match(line)
             heading = bool(hm)
             cut = hm.end() if hm else 0
-        pieces, markers = _clean_line(line[cut:], base + cut)
-        if not pieces:
+        text, runs, markers = _clean_line(line[cut:] if cut else line, line_base + cut)
+        if not text:
             lines.append(None)
             continue
-        lines.append(_Line(pieces, markers, heading, footnote, base + len(line)))
+        lines.append(_Line(text, runs, markers, heading, footnote, line_base + len(line)))
 
     # Footnote bodies run from their first line to the next blank line or footnote; pull them out
     # of the flow so a sentence split by a page-bottom footnote block joins up again.
@@ -248,11 +319,11 @@ def normalise(raw: str) -> NormText:
     footnotes: dict[str, tuple[int, int]] = {}
 
     def emit_line(ln: _Line):
-        start = out.length
-        for piece, orig in ln.pieces:
-            out.add(piece, orig)
-        for off, label in ln.markers:
-            markers_out.append((start + off, label))
+        if ln.markers:
+            start = out.length
+            for off, label in ln.markers:
+                markers_out.append((start + off, label))
+        out.add_line(ln)
 
     prev: _Line | None = None
     for ln, blank_before in body:
@@ -266,7 +337,7 @@ def normalise(raw: str) -> NormText:
         prev = ln
     for note in notes:
         if out.length:
-            out.add("\n", note[0].pieces[0][1])
+            out.add("\n", note[0].runs[0][1])
         start = out.length
         label = note[0].footnote
         for i, ln in enumerate(note):
