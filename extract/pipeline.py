@@ -72,6 +72,9 @@ def movements_component(doc: Doc) -> Doc:
 @lru_cache(maxsize=1)
 def build_nlp() -> Language:
     nlp = spacy.blank("vi", config={"nlp": {"tokenizer": {"use_pyvi": False}}})
+    # No component reads lexeme attributes (like_num, shape, …); computing them for every new word
+    # was most of the cost of building a Doc over unusual text.
+    nlp.vocab.lex_attr_getters = {}
     for name in ("vbgraph_citations", "vbgraph_agencies", "vbgraph_movements"):
         nlp.add_pipe(name)
     return nlp
