@@ -1,0 +1,313 @@
+"""Where the graph lives after it is built: one small interface over Neo4j and the embedded kglite.
+
+    store = open_store("kglite", path="build/graph")        # or open_store("neo4j") / ("neo4j", uri=..., auth=...)
+    store.load(graph)                                        # networkx MultiDiGraph from vbgraph.graph.build
+    store.load(graph, replace_files=["data/samples/000_….txt"])   # re-ingest one edited file
+    store.run("MATCH (d:Document {id: $id}) RETURN d.title AS title", {"id": ...})
+    store.counts()                                           # {"nodes": n, "relationships": m}
+    store.close()
+
+Both stores load the same way, through parameterised Cypher only:
+
+* every node gets the common label ``Node`` (unique constraint on ``id``, so every ``MATCH (a:Node {id: …})``
+  is an index lookup) plus its own labels from the schema whitelist ``NODE_LABELS``;
+  ``UNWIND $rows AS row MERGE (n:Node {id: row.id}) SET n:<Labels>, n += row.props``, rows grouped by label
+  set.  Label and relationship-type names are written into the query text only from the whitelists below,
+  never from data (an unknown label or type is a ValueError before anything is written).
+* relationships, grouped by type: ``UNWIND $rows AS row MATCH (a:Node {id: row.src}) MATCH (b:Node {id:
+  row.dst}) MERGE (a)-[r:<TYPE> {key_id: row.key}]->(b) SET r += row.props``.  ``key_id`` is unique per
+  endpoint pair (the networkx edge key), which is what MERGE between two bound endpoints needs.
+* one transaction per batch (``batch_size`` rows); loading the same graph again changes no count.
+* ``replace_files=[paths]``: first the relationships whose ``file`` is one of those paths are deleted (what
+  the old versions of those files contributed), then the graph is loaded, then the orphans of the old
+  versions are deleted: endpoints of the deleted relationships that are not in the loaded graph, are not a
+  Province, are not a Plan of another file, and keep no relationship except a file-less ``LOCATED_IN``
+  (a cited document's placement in its province says where it is, not that anything still cites it).
+  Properties are merged (``+=``) and labels only added, so a property that an edited file no longer states
+  stays on a node that survives; ``clear()`` and a full load give the exact graph.  A load is one
+  transaction per batch, not one in all: after a failure, run the same load again.
+
+``run`` returns plain Python values: nodes as ``{"id", "labels", "properties"}`` (``labels`` without the
+common ``Node``), relationships as ``{"type", "start", "end", "properties"}`` (start/end are node ids),
+paths as ``{"nodes", "relationships"}``, temporal values as ``datetime`` objects.
+
+The networkx graph itself is saved as node-link JSON (``write_json`` / ``read_json``) beside the embedded
+store: it is what the networkx side of queries/ reads.
+"""
+from __future__ import annotations
+
+import json
+import os
+import time
+from abc import ABC, abstractmethod
+from pathlib import Path
+from typing import Any, Iterable
+
+import networkx as nx
+
+COMMON_LABEL = "Node"
+NODE_LABELS = ("Document", "Plan", "Agency", "Province", "Movement", "SourceFile")
+REL_TYPES = ("IMPLEMENTS", "BASED_ON", "CITES", "AMENDS", "GUIDES", "DETAILS", "SUPERSEDES", "ASSIGNS",
+             "PROMOTES", "ISSUED_BY", "LOCATED_IN", "EXTRACTED_FROM", "MERGED_INTO")
+# node attributes of the networkx model that are structure, not properties
+_NODE_STRUCTURE = ("id", "labels")
+_EDGE_STRUCTURE = ("type", "key_id")
+
+JSON_FORMAT = "vbgraph/node-link"
+JSON_VERSION = 1
+
+
+class StoreError(RuntimeError):
+    """A store refused or lost part of a load; the message says what."""
+
+
+# --- the graph as rows -------------------------------------------------------------------------
+
+
+def node_rows(graph: nx.MultiDiGraph) -> dict[tuple[str, ...], list[dict]]:
+    """Node rows ``{"id", "props"}`` grouped by label set (labels in whitelist order)."""
+    groups: dict[tuple[str, ...], list[dict]] = {}
+    for node_id, data in graph.nodes(data=True):
+        if data.get("id", node_id) != node_id:
+            raise ValueError(f"node {node_id!r} has id attribute {data.get('id')!r}")
+        labels = data.get("labels") or []
+        unknown = [label for label in labels if label not in NODE_LABELS]
+        if unknown or not labels:
+            raise ValueError(f"node {node_id!r}: labels {labels!r} are not in the schema {NODE_LABELS}")
+        key = tuple(label for label in NODE_LABELS if label in labels)  # the whitelist's own strings
+        props = {k: _value(v) for k, v in data.items() if k not in _NODE_STRUCTURE and v is not None}
+        groups.setdefault(key, []).append({"id": str(node_id), "props": props})
+    return groups
+
+
+def relationship_rows(graph: nx.MultiDiGraph) -> dict[str, list[dict]]:
+    """Relationship rows ``{"src", "dst", "key", "props"}`` grouped by type (a whitelist string)."""
+    groups: dict[str, list[dict]] = {}
+    for src, dst, key, data in graph.edges(keys=True, data=True):
+        etype = data.get("type")
+        if etype not in REL_TYPES:
+            raise ValueError(f"edge {src!r} -> {dst!r}: type {etype!r} is not in the schema {REL_TYPES}")
+        etype = REL_TYPES[REL_TYPES.index(etype)]
+        props = {k: _value(v) for k, v in data.items() if k not in _EDGE_STRUCTURE and v is not None}
+        groups.setdefault(etype, []).append(
+            {"src": str(src), "dst": str(dst), "key": str(data.get("key_id", key)), "props": props})
+    return groups
+
+
+def _value(v: Any) -> Any:
+    return list(v) if isinstance(v, (tuple, set, frozenset)) else v
+
+
+def _chunks(rows: list, size: int) -> Iterable[list]:
+    for i in range(0, len(rows), size):
+        yield rows[i:i + size]
+
+
+# --- Cypher (labels and types filled in only from NODE_LABELS / REL_TYPES) ---------------------
+
+_MERGE_NODES = ("UNWIND $rows AS row MERGE (n:" + COMMON_LABEL + " {{id: row.id}}) "
+                "SET n{labels}, n += row.props RETURN count(n) AS n")
+_MERGE_RELS = ("UNWIND $rows AS row MATCH (a:" + COMMON_LABEL + " {{id: row.src}}) "
+               "MATCH (b:" + COMMON_LABEL + " {{id: row.dst}}) "
+               "MERGE (a)-[r:{type} {{key_id: row.key}}]->(b) SET r += row.props RETURN count(r) AS n")
+_DELETE_FILE_RELS = ("MATCH (a)-[r:{type}]->(b) WHERE r.file IN $files WITH r, a.id AS s, b.id AS d LIMIT $batch "
+                     "DELETE r RETURN s, d")
+_DELETE_ORPHANS = ("UNWIND $ids AS id MATCH (n:" + COMMON_LABEL + " {id: id}) "
+                   "WHERE NOT n:Province AND (NOT n:Plan OR n.source_file IN $files) "
+                   "AND NOT EXISTS { MATCH (n)-[r]-() WHERE r.file IS NOT NULL OR type(r) <> 'LOCATED_IN' } "
+                   "DETACH DELETE n RETURN count(*) AS n")
+_TYPES_IN_STORE = "CALL db.relationshipTypes() YIELD relationshipType RETURN relationshipType AS t"
+_COUNT_NODES = "MATCH (n) RETURN count(n) AS n"
+_COUNT_RELS = "MATCH ()-[r]->() RETURN count(r) AS n"
+# relationships first, so that no batch deletes the thousands of relationships of one hub node
+_CLEAR_RELS = "MATCH ()-[r]->() WITH r LIMIT $batch DELETE r RETURN count(*) AS n"
+_CLEAR_NODES = "MATCH (n) WITH n LIMIT $batch DETACH DELETE n RETURN count(*) AS n"
+
+
+def labels_clause(labels: tuple[str, ...]) -> str:
+    """``:Document:Plan`` from whitelisted label names (ValueError for anything else)."""
+    for label in labels:
+        if label not in NODE_LABELS:
+            raise ValueError(f"label {label!r} is not in the schema {NODE_LABELS}")
+    return "".join(":" + NODE_LABELS[NODE_LABELS.index(label)] for label in labels)
+
+
+def _type_name(etype: str) -> str:
+    if etype not in REL_TYPES:
+        raise ValueError(f"relationship type {etype!r} is not in the schema {REL_TYPES}")
+    return REL_TYPES[REL_TYPES.index(etype)]
+
+
+# --- the interface -----------------------------------------------------------------------------
+
+
+class GraphStore(ABC):
+    """A graph database holding the vbgraph model; see the module docstring for the semantics."""
+
+    batch_size: int = 5000
+
+    @abstractmethod
+    def load(self, graph: nx.MultiDiGraph, replace_files: list[str] | None = None) -> dict:
+        """Merge ``graph`` into the store; returns counts and timings (seconds)."""
+
+    @abstractmethod
+    def run(self, cypher: str, params: dict | None = None, write: bool = False) -> list[dict]:
+        """Run parameterised Cypher; rows as dicts of plain Python values. ``write=False`` refuses writes."""
+
+    def counts(self) -> dict[str, int]:
+        return {"nodes": self.run(_COUNT_NODES)[0]["n"], "relationships": self.run(_COUNT_RELS)[0]["n"]}
+
+    def clear(self) -> int:
+        """Delete every node and relationship, a batch per transaction; returns the number of nodes deleted."""
+        total = 0
+        for query in (_CLEAR_RELS, _CLEAR_NODES):
+            while True:
+                n = self._write(query, {"batch": self.batch_size})[0]["n"]
+                if query is _CLEAR_NODES:
+                    total += n
+                if n == 0:
+                    break
+        return total
+
+    @abstractmethod
+    def close(self) -> None:
+        """Release the connection or the embedded graph (kglite saves first)."""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # what a Cypher store provides to the shared loader
+
+    @abstractmethod
+    def _write(self, cypher: str, params: dict) -> list[dict]:
+        """One statement in one write transaction; raw rows."""
+
+    def _ensure_schema(self) -> None:
+        """Constraints and indexes the loader relies on (idempotent)."""
+
+    def _after_write(self) -> float:
+        """Persist after a load or write; returns the seconds it took."""
+        return 0.0
+
+
+class CypherStore(GraphStore):
+    """The load algorithm shared by both stores (they differ only in how a statement runs)."""
+
+    def load(self, graph: nx.MultiDiGraph, replace_files: list[str] | None = None) -> dict:
+        started = time.perf_counter()
+        nodes = node_rows(graph)          # validate everything before the store is touched
+        rels = relationship_rows(graph)
+        files = [str(f) for f in replace_files or []]
+        seconds: dict[str, float] = {}
+        stats = {"nodes": graph.number_of_nodes(), "relationships": graph.number_of_edges(),
+                 "deleted_relationships": 0, "deleted_nodes": 0, "batches": 0}
+
+        t = time.perf_counter()
+        self._ensure_schema()
+        seconds["schema"] = time.perf_counter() - t
+
+        touched: set[str] = set()
+        t = time.perf_counter()
+        if files:
+            present = {row["t"] for row in self._write(_TYPES_IN_STORE, {})}
+            for etype in (name for name in REL_TYPES if name in present):  # per type: Neo4j's index on file
+                while True:
+                    rows = self._write(_DELETE_FILE_RELS.format(type=etype), {"files": files, "batch": self.batch_size})
+                    for row in rows:
+                        touched.update((row["s"], row["d"]))
+                    stats["deleted_relationships"] += len(rows)
+                    if len(rows) < self.batch_size:
+                        break
+        seconds["delete_relationships"] = time.perf_counter() - t
+
+        t = time.perf_counter()
+        self._merge_batches(((":".join(labels), _MERGE_NODES.format(labels=labels_clause(labels)), rows)
+                             for labels, rows in nodes.items()), stats)
+        seconds["nodes"] = time.perf_counter() - t
+
+        t = time.perf_counter()
+        self._merge_batches(((etype, _MERGE_RELS.format(type=_type_name(etype)), rows)
+                             for etype, rows in rels.items()), stats)
+        seconds["relationships"] = time.perf_counter() - t
+
+        t = time.perf_counter()
+        candidates = sorted(touched - set(map(str, graph.nodes)))
+        for batch in _chunks(candidates, self.batch_size):
+            stats["deleted_nodes"] += self._write(_DELETE_ORPHANS, {"ids": batch, "files": files})[0]["n"]
+        seconds["delete_orphans"] = time.perf_counter() - t
+
+        seconds["save"] = self._after_write()
+        seconds["total"] = time.perf_counter() - started
+        stats["seconds"] = {k: round(v, 4) for k, v in seconds.items()}
+        return stats
+
+    def _merge_batches(self, groups: Iterable[tuple[str, str, list[dict]]], stats: dict) -> None:
+        """Run each (name, query, rows) group a batch per transaction; every row must be merged."""
+        for name, query, rows in groups:
+            for batch in _chunks(rows, self.batch_size):
+                done = self._write(query, {"rows": batch})[0]["n"]
+                stats["batches"] += 1
+                if done != len(batch):
+                    raise StoreError(f"{name}: {done} of {len(batch)} rows merged "
+                                     "(a relationship whose endpoint is missing from the store?)")
+
+    def clear(self) -> int:
+        n = super().clear()
+        self._after_write()
+        return n
+
+
+# --- plain values ------------------------------------------------------------------------------
+
+
+def plain_labels(labels: Iterable[str]) -> list[str]:
+    """Labels without the common one, schema labels first in schema order, others sorted."""
+    labels = set(labels) - {COMMON_LABEL}
+    return [l for l in NODE_LABELS if l in labels] + sorted(labels - set(NODE_LABELS))
+
+
+def open_store(kind: str = "kglite", **kwargs) -> GraphStore:
+    """``open_store("kglite", path=...)`` or ``open_store("neo4j", uri=None, auth=..., database=None)``."""
+    if kind == "kglite":
+        from vbgraph.graph.kglite_store import KgliteStore
+        return KgliteStore(**kwargs)
+    if kind == "neo4j":
+        from vbgraph.graph.neo4j_store import Neo4jStore
+        return Neo4jStore(**kwargs)
+    raise ValueError(f"unknown store kind {kind!r}: 'kglite' or 'neo4j'")
+
+
+# --- JSON (node-link) --------------------------------------------------------------------------
+
+
+def write_json(graph: nx.MultiDiGraph, path: str | os.PathLike) -> Path:
+    """Write ``graph`` as node-link JSON (UTF-8, diacritics kept), atomically; returns the path."""
+    path = Path(path)
+    data = nx.node_link_data(graph, edges="edges")
+    data["graph"] = {**data.get("graph", {}), "format": JSON_FORMAT, "version": JSON_VERSION}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    with open(tmp, "w", encoding="utf-8") as out:
+        json.dump(data, out, ensure_ascii=False)
+    os.replace(tmp, path)
+    return path
+
+
+def read_json(path: str | os.PathLike) -> nx.MultiDiGraph:
+    """The graph ``write_json`` wrote: same nodes, attributes, edge keys and attributes."""
+    with open(path, encoding="utf-8") as f:
+        data = json.load(f)
+    meta = data.get("graph") or {}
+    if meta.get("format") != JSON_FORMAT:
+        raise ValueError(f"{path}: not a vbgraph node-link file (format {meta.get('format')!r})")
+    if meta.get("version") != JSON_VERSION:
+        raise ValueError(f"{path}: node-link version {meta.get('version')!r}, this vbgraph reads {JSON_VERSION}")
+    g = nx.node_link_graph(data, directed=True, multigraph=True, edges="edges")
+    for key in ("format", "version"):
+        g.graph.pop(key, None)
+    for node_id, attrs in g.nodes(data=True):
+        attrs["id"] = node_id  # node_link_graph strips the attribute that names the node
+    return g
