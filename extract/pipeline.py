@@ -72,9 +72,11 @@ def movements_component(doc: Doc) -> Doc:
 @lru_cache(maxsize=1)
 def build_nlp() -> Language:
     nlp = spacy.blank("vi", config={"nlp": {"tokenizer": {"use_pyvi": False}}})
-    # No component reads lexeme attributes (like_num, shape, …); computing them for every new word
-    # was most of the cost of building a Doc over unusual text.
-    nlp.vocab.lex_attr_getters = {}
+    # The matchers read LOWER/NORM only; shapes and like_num/url/email were most of the cost of
+    # building a Doc over text full of new words, so they are not computed.
+    from spacy.attrs import LIKE_EMAIL, LIKE_NUM, LIKE_URL, SHAPE
+    for attr in (SHAPE, LIKE_NUM, LIKE_URL, LIKE_EMAIL):
+        nlp.vocab.lex_attr_getters.pop(attr, None)
     for name in ("vbgraph_citations", "vbgraph_agencies", "vbgraph_movements"):
         nlp.add_pipe(name)
     return nlp
