@@ -45,12 +45,28 @@ def _cmd_eval(args) -> int:
                     as_json=args.json)
 
 
+def _cmd_build(args) -> int:
+    from vbgraph.jobs import build
+
+    return build(args.paths, Path(args.out), quiet=args.quiet, neo4j_uri=args.neo4j, as_json=args.json)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="vbgraph",
         description="Turn Vietnamese government documents into a legal-reference knowledge graph.")
     parser.add_argument("--version", action="version", version=f"vbgraph {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("build", help="the main job: extract every file, build the graph, write the "
+                                      "embedded store and exports, print a summary")
+    p.add_argument("paths", nargs="+", help="files (.txt, .md) or folders")
+    p.add_argument("--out", default="out", help="output folder (graph.json, records.jsonl, store/)")
+    p.add_argument("--neo4j", metavar="URI", help="also load the graph into this Neo4j server "
+                   "(credentials from NEO4J_USER / NEO4J_PASSWORD)")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--json", action="store_true", help="print the summary as JSON")
+    p.set_defaults(func=_cmd_build)
 
     p = sub.add_parser("extract", help="extract one JSON record per input document (gold schema)")
     p.add_argument("paths", nargs="+", help="files (.txt, .md) or folders")
@@ -68,6 +84,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_eval)
 
     from vbgraph.graph.neo4j_server import add_cli as add_neo4j_cli
+    from vbgraph.graph.surface_cli import add_cli as add_surface_cli
+    from vbgraph.queries.cli import add_cli as add_query_cli
+    add_query_cli(sub)
+    add_surface_cli(sub)
     add_neo4j_cli(sub)
     return parser
 
