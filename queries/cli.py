@@ -1,0 +1,262 @@
+"""`vbgraph query` and `vbgraph cypher`: run a named question or ad-hoc Cypher on a graph store.
+
+    vbgraph query list [NAME]                          the named questions, their parameters and defaults
+    vbgraph query NAME [--param k=v ...] [--neo4j [URI] | --store PATH] [--format table|json|csv]
+    vbgraph cypher "MATCH …" [--param k=v ...] [--write] [--neo4j [URI] | --store PATH] [--format …]
+
+The default store is the embedded kglite store that `vbgraph build` writes under out/. Ad-hoc Cypher
+is read-only unless --write is given: Neo4j runs it in a READ access-mode transaction and kglite with
+its read-only switch, and a statement with a write clause is refused before it reaches either.
+Exit codes: 0 answered, 1 the store or the Cypher failed, 2 the request was wrong (unknown query,
+bad or missing parameter, write without --write).
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as _dt
+import io
+import json
+import logging
+import re
+import sys
+import textwrap
+from pathlib import Path
+
+from vbgraph.queries.catalog import QueryError, bind, catalog, get, parse_assignments
+
+DEFAULT_STORE = "out/store"
+FORMATS = ("table", "json", "csv")
+_WRITE_RX = re.compile(r"(?<![\w.$`])(CREATE|MERGE|SET|DELETE|DETACH|REMOVE|DROP|FOREACH|INSERT|LOAD\s+CSV)(?![\w`])",
+                       re.IGNORECASE)
+_LITERAL_RX = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|`[^`]*`|//[^\n]*|/\*.*?\*/", re.DOTALL)
+
+
+class CliError(Exception):
+    def __init__(self, message: str, code: int = 1):
+        super().__init__(message)
+        self.code = code
+
+
+# --- the parser ----------------------------------------------------------------------------------
+
+
+def _catalog_epilog() -> str:
+    lines = ["named queries (vbgraph query list NAME for the full description):"]
+    for q in catalog().values():
+        lines.append(f"  {q.name}")
+        lines += textwrap.wrap(q.summary(), width=96, initial_indent="      ", subsequent_indent="      ")
+        if q.params:
+            params = ", ".join(f"{p.name}={p.describe_default()}" for p in q.params)
+            lines += textwrap.wrap(f"params: {params}", width=96, initial_indent="      ",
+                                   subsequent_indent="              ")
+    return "\n".join(lines)
+
+
+def _store_arguments(p: argparse.ArgumentParser) -> None:
+    where = p.add_mutually_exclusive_group()
+    where.add_argument("--neo4j", nargs="?", const="", metavar="URI",
+                       help="run on Neo4j (URI, or NEO4J_URI / the bundled server when given alone; "
+                            "NEO4J_USER / NEO4J_PASSWORD for auth)")
+    where.add_argument("--store", metavar="PATH",
+                       help=f"the embedded kglite store: a .kgl file or the folder 'vbgraph build' wrote "
+                            f"(default: {DEFAULT_STORE}/)")
+    p.add_argument("--param", "-p", action="append", metavar="KEY=VALUE", default=[],
+                   help="a query parameter (repeatable)")
+    p.add_argument("--format", "-f", choices=FORMATS, default="table")
+    p.add_argument("--max-width", type=int, default=60, metavar="N",
+                   help="table format: cut cells longer than N characters (0: never; default 60)")
+
+
+def add_cli(subparsers) -> None:
+    """Register `query` and `cypher` on the `vbgraph` subparsers."""
+    p = subparsers.add_parser(
+        "query", help="run a named question (vbgraph query list)",
+        description="Run one named question (queries/*.cypher) on the graph store.",
+        epilog=_catalog_epilog(), formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("name", help="a query name, or 'list' to describe them")
+    p.add_argument("detail", nargs="?", help=argparse.SUPPRESS)   # vbgraph query list NAME
+    _store_arguments(p)
+    p.set_defaults(func=_cmd_query)
+
+    p = subparsers.add_parser(
+        "cypher", help="run ad-hoc Cypher (read-only unless --write)",
+        description="Run ad-hoc parameterised Cypher on the graph store. Read-only unless --write. "
+                    "Parameter values are read as JSON when they parse (numbers, true/false/null, "
+                    "lists), else as strings.")
+    p.add_argument("cypher", help="the statement, or - to read it from stdin")
+    p.add_argument("--write", action="store_true", help="allow writes (CREATE, MERGE, SET, DELETE …)")
+    _store_arguments(p)
+    p.set_defaults(func=_cmd_cypher)
+
+
+# --- commands ------------------------------------------------------------------------------------
+
+
+def _cmd_query(args) -> int:
+    try:
+        if args.name == "list":
+            if args.detail:
+                print(get(args.detail).usage())
+            else:
+                for i, q in enumerate(catalog().values()):
+                    print(("\n" if i else "") + q.usage())
+            return 0
+        if args.detail:
+            raise QueryError(f"unexpected argument {args.detail!r} (parameters go as --param key=value)")
+        query = get(args.name)
+        params = bind(query, parse_assignments(args.param))
+    except QueryError as e:
+        return _fail(str(e), 2)
+    return _run(args, query.cypher, params, write=False, quiet=True)
+
+
+def _cmd_cypher(args) -> int:
+    text = sys.stdin.read() if args.cypher == "-" else args.cypher
+    try:
+        params = {k: _auto_value(v) for k, v in parse_assignments(args.param).items()}
+    except QueryError as e:
+        return _fail(str(e), 2)
+    clause = write_clause(text)
+    if clause and not args.write:
+        return _fail(f"the statement writes ({clause}); pass --write to run it", 2)
+    return _run(args, text, params, write=args.write, quiet=False)
+
+
+def _run(args, cypher: str, params: dict, write: bool, quiet: bool) -> int:
+    try:
+        store = open_cli_store(args.neo4j, args.store, quiet=quiet)
+    except CliError as e:
+        return _fail(str(e), e.code)
+    try:
+        rows = store.run(cypher, params, write=write)
+    except Exception as e:  # the engines' own errors: Cypher syntax, types, access mode, connection
+        return _fail(f"{_engine_name(store)}: {_error_text(e)}", 1)
+    finally:
+        try:
+            store.close()
+        except Exception as e:  # noqa: BLE001 - a failed close must not hide the answer's exit code
+            print(f"vbgraph: closing the store: {e}", file=sys.stderr)
+    sys.stdout.write(format_rows(rows, args.format, args.max_width))
+    return 0
+
+
+def open_cli_store(neo4j: str | None, path: str | None, quiet: bool = True):
+    """The store the command line names: Neo4j when --neo4j is given, else the kglite store."""
+    from vbgraph.graph.store import open_store
+
+    if neo4j is not None:
+        from neo4j import GraphDatabase
+
+        from vbgraph.graph.neo4j_server import connect_settings, describe_settings
+
+        if quiet:
+            logging.getLogger("neo4j.notifications").setLevel(logging.ERROR)
+        env_uri, auth = connect_settings()
+        uri = neo4j or env_uri
+        try:  # once, without the driver's retries, so an unreachable server fails at once
+            with GraphDatabase.driver(uri, auth=auth, connection_timeout=5.0) as driver:
+                driver.verify_connectivity()
+            return open_store("neo4j", uri=uri, auth=auth)
+        except Exception as e:
+            raise CliError(f"cannot connect to Neo4j at {describe_settings(uri, auth)}: {_error_text(e)}") from None
+    from vbgraph.graph.kglite_store import kgl_file
+
+    file = kgl_file(path or DEFAULT_STORE)
+    if not file.is_file():
+        hint = "run 'vbgraph build DIR' first, or" if path is None else "check the path, or"
+        raise CliError(f"no embedded graph store at {file} ({hint} pass --store PATH / --neo4j URI)")
+    if quiet:
+        import kglite
+        kglite.set_query_warning_policy("silent")   # named queries mention types a graph may not have yet
+    try:
+        return open_store("kglite", path=str(file))
+    except Exception as e:
+        raise CliError(f"cannot open {file}: {_error_text(e)}") from None
+
+
+def write_clause(cypher: str) -> str | None:
+    """The first write clause of a statement (outside strings, comments and `names`), or None."""
+    m = _WRITE_RX.search(_LITERAL_RX.sub(" ", cypher))
+    return " ".join(m.group(1).upper().split()) if m else None
+
+
+def _auto_value(text: str):
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text
+
+
+def _engine_name(store) -> str:
+    return "neo4j" if type(store).__name__.lower().startswith("neo4j") else "kglite"
+
+
+def _error_text(e: Exception) -> str:
+    message = getattr(e, "message", None) or str(e) or type(e).__name__
+    return " ".join(str(message).split())
+
+
+def _fail(message: str, code: int) -> int:
+    print(f"vbgraph: {message}", file=sys.stderr)
+    return code
+
+
+# --- output --------------------------------------------------------------------------------------
+
+
+def _columns(rows: list[dict]) -> list[str]:
+    cols: list[str] = []
+    for row in rows:
+        cols += [k for k in row if k not in cols]
+    return cols
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (_dt.date, _dt.datetime, _dt.time)):
+        return value.isoformat()
+    if isinstance(value, (list, dict)):
+        return json.dumps(value, ensure_ascii=False, default=str)
+    return " ".join(str(value).split())
+
+
+def format_rows(rows: list[dict], fmt: str = "table", max_width: int = 60) -> str:
+    if fmt == "json":
+        return json.dumps(rows, ensure_ascii=False, indent=2, default=str) + "\n"
+    cols = _columns(rows)
+    if fmt == "csv":
+        buf = io.StringIO()
+        writer = csv.writer(buf, lineterminator="\n")
+        if cols:
+            writer.writerow(cols)
+        for row in rows:
+            writer.writerow([_cell(row.get(c)) for c in cols])
+        return buf.getvalue()
+    if not rows:
+        return "(no rows)\n"
+
+    def cut(text: str) -> str:
+        return text if max_width <= 0 or len(text) <= max_width else text[:max_width - 1] + "…"
+
+    table = [[cut(c) for c in cols]] + [[cut(_cell(row.get(c))) for c in cols] for row in rows]
+    widths = [max(len(r[i]) for r in table) for i in range(len(cols))]
+    lines = ["  ".join(v.ljust(w) for v, w in zip(r, widths)).rstrip() for r in table]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    lines.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m vbgraph.queries.cli query …` (the same commands without the vbgraph front door)."""
+    parser = argparse.ArgumentParser(prog="vbgraph")
+    add_cli(parser.add_subparsers(dest="command", required=True))
+    args = parser.parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
