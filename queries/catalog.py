@@ -83,7 +83,8 @@ class Query:
         return next((p for p in self.params if p.name == name), None)
 
     def summary(self) -> str:
-        return self.description.split(". ")[0].rstrip(".") + "."
+        """The first sentence of the description ('e.g.' does not end one)."""
+        return re.split(r"(?<!e\.g)(?<!i\.e)\.\s", self.description, maxsplit=1)[0].rstrip(".") + "."
 
     def usage(self) -> str:
         """Several lines: description, parameters with type and default, examples."""
