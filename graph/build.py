@@ -57,7 +57,7 @@ def _merge_node(g: nx.MultiDiGraph, node_id: str, labels: list[str], props: dict
 
 
 def _edge(g, src, dst, etype, discriminator, **props):
-    key = f"{etype}|{props.get('file', '')}|{discriminator}"
+    key = f"{etype}|{props.get('file') or ''}|{discriminator}"
     g.add_edge(src, dst, key=key, type=etype, key_id=key, **{k: v for k, v in props.items() if v is not None})
 
 

@@ -43,6 +43,10 @@ class Neo4jStore(CypherStore):
             self._driver.execute_query(
                 f"CREATE CONSTRAINT vbgraph_{label.lower()}_id IF NOT EXISTS "
                 f"FOR (n:{label}) REQUIRE n.id IS UNIQUE", database_=self.database)
+        # named queries find documents by symbol (canonical spelling): index it
+        self._driver.execute_query(
+            "CREATE INDEX vbgraph_document_symbol IF NOT EXISTS FOR (n:Document) ON (n.symbol)",
+            database_=self.database)
         for etype in REL_TYPES:
             self._driver.execute_query(
                 f"CREATE INDEX vbgraph_{etype.lower()}_file IF NOT EXISTS "
