@@ -55,14 +55,20 @@ def kgl_file(path: str | Path) -> Path:
 
 
 class KgliteStore(CypherStore):
-    def __init__(self, path: str | Path, batch_size: int = 10000):
+    def __init__(self, path: str | Path, batch_size: int = 10000, read_only: bool = False):
         import kglite
 
         self.path = kgl_file(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         self.batch_size = batch_size
-        # in memory (a mapped graph warns on save about columns it cannot map), saved by save()
-        self._graph = kglite.open(str(self.path), storage="memory", durable="off")
+        self.read_only = read_only
+        if read_only:
+            # a reader takes no writer lease and never saves, so several queries can run at once
+            self._graph = kglite.load(str(self.path), storage="memory")
+            self._graph.read_only(True)
+        else:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            # in memory (a mapped graph warns on save about columns it cannot map), saved by save()
+            self._graph = kglite.open(str(self.path), storage="memory", durable="off")
         self._schema_done = False
 
     def __repr__(self) -> str:
@@ -83,6 +89,8 @@ class KgliteStore(CypherStore):
 
     def run(self, cypher: str, params: dict | None = None, write: bool = False) -> list[dict]:
         g = self._graph
+        if write and self.read_only:
+            raise PermissionError(f"{self.path} was opened read-only; open it for writing to change it")
         if write:
             rows = g.cypher(cypher, params=params or None, hide_structural_keys=True).to_list()
             self._after_write()
@@ -97,7 +105,8 @@ class KgliteStore(CypherStore):
 
     def close(self) -> None:
         if self._graph is not None:
-            self._graph.close()  # saves to self.path and releases the writer lease
+            if not self.read_only:
+                self._graph.close()  # saves to self.path and releases the writer lease
             self._graph = None
 
     # entities → plain values

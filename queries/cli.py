@@ -125,7 +125,7 @@ def _cmd_cypher(args) -> int:
 
 def _run(args, cypher: str, params: dict, write: bool, quiet: bool) -> int:
     try:
-        store = open_cli_store(args.neo4j, args.store, quiet=quiet)
+        store = open_cli_store(args.neo4j, args.store, quiet=quiet, write=write)
     except CliError as e:
         return _fail(str(e), e.code)
     try:
@@ -141,7 +141,7 @@ def _run(args, cypher: str, params: dict, write: bool, quiet: bool) -> int:
     return 0
 
 
-def open_cli_store(neo4j: str | None, path: str | None, quiet: bool = True):
+def open_cli_store(neo4j: str | None, path: str | None, quiet: bool = True, write: bool = False):
     """The store the command line names: Neo4j when --neo4j is given, else the kglite store."""
     from vbgraph.graph.store import open_store
 
@@ -170,7 +170,7 @@ def open_cli_store(neo4j: str | None, path: str | None, quiet: bool = True):
         import kglite
         kglite.set_query_warning_policy("silent")   # named queries mention types a graph may not have yet
     try:
-        return open_store("kglite", path=str(file))
+        return open_store("kglite", path=str(file), read_only=not write)
     except Exception as e:
         raise CliError(f"cannot open {file}: {_error_text(e)}") from None
 
