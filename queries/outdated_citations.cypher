@@ -1,11 +1,16 @@
 // name: outdated_citations
 // description: Citations of documents that were superseded (an incoming SUPERSEDES edge from a
-//   replacing document): superseded_before_plan when the replacement is dated on or before the
-//   citing document (or before its year when it has no date), superseded_since_plan when it is
-//   dated after the citing document but before as_of, superseded_undated when the replacement
-//   has no date. Documents whose status says hết hiệu lực without a replacement in the graph
-//   come with reason status. Each row gives the basis and kind of the SUPERSEDES edge, the
-//   replacement, the cited document's status and its source, and the citing sentence.
+//   replacing document, dated by the edge's date or else the replacing document's date):
+//   superseded_before_plan when the replacement is dated on or before the citing document (or
+//   before its year when it has no date), superseded_since_plan when it is dated after the citing
+//   document and on or before as_of, superseded_undated when the replacement has no date.
+//   Documents whose status says hết hiệu lực without a replacement in the graph come with reason
+//   status, dated by their effective_to when known (no row while that date is after both
+//   as_of and the citing date). Each row says whether the citation was
+//   outdated on the citing date and as of as_of (null: not known), the basis (stated | reference |
+//   succession), kind, confidence and source of the SUPERSEDES edge, the replacement, the cited
+//   document's status and its source, and the citing sentence. Same rows as
+//   `vbgraph report outdated` (graph/report.py).
 // param: as_of     date    today  the reference date (YYYY-MM-DD)
 // param: province  string  null   only citations made by documents of this province
 // param: citing    string  null   only citations made by this document (node id or symbol)
@@ -18,24 +23,29 @@ WHERE ($citing IS NULL OR c.id = $citing OR c.symbol = $citing)
   AND ($province IS NULL OR split(coalesce(c.scope, ''), '/')[0] = $province)
 MATCH (c)-[r:IMPLEMENTS|BASED_ON|CITES]->(old:Document)
 OPTIONAL MATCH (old)<-[s:SUPERSEDES]-(new:Document)
-WITH c, r, old, new, s, coalesce(c.date, toString(c.year)) AS citing_date
-WITH c, r, old, new, s, citing_date,
+WITH c, r, old, new, s, coalesce(c.date, toString(c.year)) AS citing_date, coalesce(s.date, new.date) AS sup_date
+WITH c, r, old, new, s, citing_date, sup_date,
      CASE
        WHEN new IS NULL THEN null
-       WHEN new.date IS NULL THEN 'superseded_undated'
-       WHEN new.date <= citing_date THEN 'superseded_before_plan'
-       WHEN new.date < $as_of THEN 'superseded_since_plan'
+       WHEN sup_date IS NULL THEN 'superseded_undated'
+       WHEN sup_date <= citing_date THEN 'superseded_before_plan'
+       WHEN sup_date <= $as_of THEN 'superseded_since_plan'
      END AS superseded
-WITH c, r, old, new, s, citing_date,
+WITH c, r, old, new, s, citing_date, sup_date,
      CASE
        WHEN superseded IS NOT NULL THEN superseded
-       WHEN old.status STARTS WITH 'hết hiệu lực' THEN 'status'
+       WHEN old.status STARTS WITH 'hết hiệu lực'
+            AND (old.effective_to IS NULL OR old.effective_to <= $as_of OR old.effective_to <= citing_date)
+         THEN 'status'
      END AS reason
 WHERE reason IS NOT NULL
   AND ($reason IS NULL OR reason = $reason)
   AND (reason <> 'status'
-       OR NOT EXISTS { MATCH (old)<-[:SUPERSEDES]-(n2:Document)
-                       WHERE n2.date IS NULL OR n2.date <= citing_date OR n2.date < $as_of })
+       OR NOT EXISTS { MATCH (old)<-[s2:SUPERSEDES]-(n2:Document)
+                       WHERE coalesce(s2.date, n2.date) IS NULL OR coalesce(s2.date, n2.date) <= citing_date
+                          OR coalesce(s2.date, n2.date) <= $as_of })
+WITH c, r, old, new, s, citing_date, reason,
+     CASE WHEN reason = 'status' THEN old.effective_to ELSE sup_date END AS superseded_on
 RETURN DISTINCT
        reason,
        c.id AS citing_id,
@@ -49,8 +59,21 @@ RETURN DISTINCT
        CASE WHEN reason = 'status' THEN null ELSE new.id END AS replacement_id,
        CASE WHEN reason = 'status' THEN null ELSE new.symbol END AS replacement_symbol,
        CASE WHEN reason = 'status' THEN null ELSE new.date END AS replacement_date,
+       superseded_on,
+       CASE
+         WHEN reason = 'superseded_before_plan' THEN true
+         WHEN reason = 'superseded_since_plan' AND citing_date IS NOT NULL THEN false
+         WHEN reason = 'status' AND superseded_on IS NOT NULL AND citing_date IS NOT NULL
+           THEN superseded_on <= citing_date
+       END AS outdated_at_citing,
+       CASE
+         WHEN reason IN ['superseded_before_plan', 'superseded_since_plan'] THEN true
+         WHEN reason = 'status' AND superseded_on IS NOT NULL THEN superseded_on <= $as_of
+       END AS outdated_as_of,
        CASE WHEN reason = 'status' THEN null ELSE s.basis END AS basis,
        CASE WHEN reason = 'status' THEN null ELSE s.kind END AS kind,
+       CASE WHEN reason = 'status' THEN null ELSE s.confidence END AS confidence,
+       CASE WHEN reason = 'status' THEN old.status_source ELSE coalesce(s.source, s.file) END AS source,
        CASE WHEN reason = 'status' THEN null ELSE s.sentence END AS supersedes_sentence,
        r.sentence AS sentence,
        r.file AS file,
