@@ -1,0 +1,228 @@
+"""Graph benchmark (not a test): synthetic plans → build_graph → Neo4j and kglite → named queries.
+
+    .venv/bin/python benchmarks/graph_bench.py --plans 10000 100000 --stores neo4j kglite [--neo4j-uri URI] [--json]
+
+For each N: build the networkx graph from N synthetic plans (benchmarks/synthetic.py, shaped like the real
+sample plans), load it into each store (Neo4j: the bundled server, started per N on a fresh data folder and
+stopped afterwards, unless --neo4j-uri is given; kglite: a temporary folder), then time the named queries
+lineage_up, outdated_citations and provinces_implementing with random parameters that exist in the graph
+(the same parameters on every store).  Reported: build seconds, load seconds and relationships/s (of the
+relationship phase and of the whole load), query p50/p95/max in ms, node/relationship counts, peak RSS of
+this Python process (ru_maxrss: it includes the in-process kglite) and of the Neo4j JVM (VmHWM), load average.
+
+Goals (issue 3): Neo4j load ≥ 20k relationships/s; p95 < 50 ms at 100k plans; peak RSS < 2 GB.
+"""
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import os
+import random
+import resource
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+import warnings
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from synthetic import generate, load_templates  # noqa: E402
+
+from vbgraph.graph.build import build_graph  # noqa: E402
+from vbgraph.graph.store import open_store  # noqa: E402
+from vbgraph.queries import catalog  # noqa: E402
+
+# the synthetic graph has no 2025 mergers (and a tiny one no SUPERSEDES): kglite warns on every such run
+warnings.filterwarnings("ignore", message=".*unknown relationship type '(MERGED_INTO|SUPERSEDES)'.*")
+
+GOALS = {"neo4j_rels_per_s": 20000, "p95_ms": 50.0, "rss_mb": 2048}
+QUERIES = ("lineage_up", "outdated_citations", "provinces_implementing")
+
+
+def rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def vm_hwm_mb(pid: int | None) -> float | None:
+    if not pid:
+        return None
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        return None
+    return None
+
+
+def loadavg() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def pick_params(g, runs: int, seed: int) -> dict[str, list[dict]]:
+    """Random existing parameters: plans that implement something (lineage), plans citing documents
+    (outdated, by citing plan — plus a few whole-province runs), documents implemented (provinces)."""
+    rng = random.Random(seed)
+    lineage, implemented, citing, provinces = [], [], [], []
+    for node, data in g.nodes(data=True):
+        labels = data["labels"]
+        if "Plan" in labels:
+            citing.append(node)
+            if data.get("level") in ("department", "district"):
+                lineage.append(node)
+        elif "Province" in labels:
+            provinces.append(data["name"])
+    for src, dst, data in g.edges(data=True):
+        if data["type"] == "IMPLEMENTS" and g.nodes[dst].get("level") in ("national", "party", "province"):
+            implemented.append(dst)
+    implemented = sorted(set(implemented))
+    # outdated: half the runs on plans that cite a superseded document, so the query has rows to return
+    superseded = {dst for _, dst, d in g.edges(data=True) if d["type"] == "SUPERSEDES"}
+    stale = sorted({src for src, dst, d in g.edges(data=True)
+                    if dst in superseded and d["type"] in ("IMPLEMENTS", "BASED_ON", "CITES")})
+    out = {
+        "lineage_up": [{"id": rng.choice(lineage)} for _ in range(runs)],
+        "provinces_implementing": [{"id": rng.choice(implemented), "mode": rng.choice(["strict", "loose"])}
+                                   for _ in range(runs)],
+        "outdated_citations": [{"citing": rng.choice(stale if stale and i % 2 else citing), "as_of": "2025-12-31"}
+                               for i in range(runs)],
+        "outdated_citations_by_province": [{"province": rng.choice(provinces), "as_of": "2025-12-31"}
+                                           for _ in range(max(5, runs // 20))],
+    }
+    return out
+
+
+def time_queries(store, params: dict[str, list[dict]]) -> dict:
+    result = {}
+    for name, runs in params.items():
+        qname = "outdated_citations" if name.startswith("outdated_citations") else name
+        catalog.run(store, qname, runs[0])          # warm-up (plan cache, page cache)
+        times, rows = [], 0
+        for p in runs:
+            t = time.perf_counter()
+            rows += len(catalog.run(store, qname, p))
+            times.append((time.perf_counter() - t) * 1000)
+        times.sort()
+        result[name] = {"runs": len(times), "p50_ms": round(statistics.median(times), 2),
+                        "p95_ms": round(times[min(len(times) - 1, int(len(times) * 0.95))], 2),
+                        "max_ms": round(times[-1], 2), "mean_rows": round(rows / len(times), 1)}
+    return result
+
+
+def bench_store(kind: str, g, params, args, workdir: Path) -> dict:
+    out: dict = {"store": kind}
+    server = None
+    state = workdir / f"{kind}-state"
+    if kind == "neo4j":
+        uri = args.neo4j_uri
+        if not uri:
+            from vbgraph.graph import neo4j_server
+            t = time.perf_counter()
+            server = neo4j_server.start(port=0, data=workdir / "neo4j-data", state_dir=state, timeout=300)
+            out["server_start_s"] = round(time.perf_counter() - t, 1)
+            uri = server.uri
+        if args.neo4j_uri:   # credentials from NEO4J_USER / NEO4J_PASSWORD, as everywhere in vbgraph
+            store = open_store("neo4j", uri=uri, batch_size=args.batch)
+            store.clear()
+        else:
+            store = open_store("neo4j", uri=uri, auth=None, batch_size=args.batch)
+    else:
+        store = open_store("kglite", path=workdir / "kglite" / "graph", batch_size=args.batch * 2)
+    try:
+        t = time.perf_counter()
+        stats = store.load(g)
+        load_s = time.perf_counter() - t
+        secs = stats["seconds"]
+        out.update({
+            "load_s": round(load_s, 2), "node_phase_s": secs.get("nodes"), "rel_phase_s": secs.get("relationships"),
+            "save_s": secs.get("save"),
+            "rels_per_s": round(stats["relationships"] / secs["relationships"]) if secs.get("relationships") else None,
+            "rels_per_s_whole_load": round(stats["relationships"] / load_s),
+            "load_avg_after_load": loadavg()})
+        out["counts"] = store.counts()
+        out["queries"] = time_queries(store, params)
+        out["python_peak_rss_mb"] = round(rss_mb())
+        if server:
+            out["neo4j_vmhwm_mb"] = round(vm_hwm_mb(server.pid) or 0)
+    finally:
+        store.close()
+        if server:
+            from vbgraph.graph import neo4j_server
+            neo4j_server.stop(state_dir=state)
+    return out
+
+
+def bench(n: int, args, templates) -> dict:
+    res: dict = {"plans": n, "load_avg_start": loadavg()}
+    t = time.perf_counter()
+    g = build_graph(generate(n, seed=args.seed, templates=templates))
+    res["build_s"] = round(time.perf_counter() - t, 2)
+    res["graph"] = {"nodes": g.number_of_nodes(), "relationships": g.number_of_edges()}
+    res["python_rss_after_build_mb"] = round(rss_mb())
+    if not args.json:
+        print(f"\nN={n}: build {res['build_s']} s, graph {res['graph']}, python RSS after build "
+              f"{res['python_rss_after_build_mb']} MiB, load avg {res['load_avg_start']}", flush=True)
+    params = pick_params(g, args.runs, args.seed)
+    res["stores"] = []
+    workdir = Path(tempfile.mkdtemp(prefix=f"vbgraph-bench-{n}-"))
+    try:
+        for kind in args.stores:
+            r = bench_store(kind, g, params, args, workdir)
+            res["stores"].append(r)
+            if not args.json:
+                print_store(n, r, flush=True)
+            gc.collect()
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    res["load_avg_end"] = loadavg()
+    del g
+    gc.collect()
+    return res
+
+
+def print_store(n: int, r: dict, flush: bool = True) -> None:
+    print(f"\n== N={n} plans, {r['store']}: load {r['load_s']} s (nodes {r['node_phase_s']} s, "
+          f"relationships {r['rel_phase_s']} s, save {r['save_s']} s) → {r['rels_per_s']} rel/s "
+          f"(whole load {r['rels_per_s_whole_load']} rel/s); counts {r['counts']}")
+    for name, q in r["queries"].items():
+        mark = "" if q["p95_ms"] < GOALS["p95_ms"] else "  (> 50 ms goal)"
+        print(f"   {name:32s} p50 {q['p50_ms']:9.2f} ms  p95 {q['p95_ms']:9.2f} ms  max {q['max_ms']:9.2f} ms  "
+              f"rows/run {q['mean_rows']}  ({q['runs']} runs){mark}")
+    extra = f", Neo4j JVM VmHWM {r['neo4j_vmhwm_mb']} MiB" if "neo4j_vmhwm_mb" in r else ""
+    print(f"   peak RSS python {r['python_peak_rss_mb']} MiB{extra}; load avg after load {r['load_avg_after_load']}",
+          flush=flush)
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--plans", type=int, nargs="+", default=[10000, 100000])
+    ap.add_argument("--stores", nargs="+", choices=["neo4j", "kglite"], default=["neo4j", "kglite"])
+    ap.add_argument("--neo4j-uri", help="an existing server (its database is cleared!); default: the bundled one")
+    ap.add_argument("--runs", type=int, default=200, help="runs per query (default 200)")
+    ap.add_argument("--batch", type=int, default=5000, help="Neo4j rows per transaction (kglite: twice that)")
+    ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--json", action="store_true", help="print one JSON document instead of text")
+    args = ap.parse_args(argv)
+
+    templates = load_templates()
+    results = {"date": time.strftime("%Y-%m-%d %H:%M:%S %Z"), "cpus": os.cpu_count(),
+               "mem_gib": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1),
+               "goals": GOALS, "runs": []}
+    if not args.json:
+        print(f"{results['date']}  cpus {results['cpus']}  mem {results['mem_gib']} GiB  load avg {loadavg()}")
+    for n in args.plans:
+        r = bench(n, args, templates)
+        results["runs"].append(r)
+        if not args.json:
+            print(f"N={n}: load avg at end {r['load_avg_end']}", flush=True)
+    if args.json:
+        print(json.dumps(results, ensure_ascii=False, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
