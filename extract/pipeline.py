@@ -19,6 +19,7 @@ from spacy.tokens import Doc
 from vbgraph.extract.citations import find_mentions, group_citations
 from vbgraph.extract.errors import InputError
 from vbgraph.extract.plan import extract_plan
+from vbgraph.extract.prefilter import make_doc, may_hold
 from vbgraph.extract.readers import READERS, read_document
 from vbgraph.extract.relations import doc_relations, plan_relations
 from vbgraph.extract.text import NormText, normalise
@@ -69,6 +70,9 @@ def movements_component(doc: Doc) -> Doc:
     return doc
 
 
+_FAMILY = {"vbgraph_citations": "citation", "vbgraph_agencies": "agency", "vbgraph_movements": "movement"}
+
+
 @lru_cache(maxsize=1)
 def build_nlp() -> Language:
     nlp = spacy.blank("vi", config={"nlp": {"tokenizer": {"use_pyvi": False}}})
@@ -87,11 +91,14 @@ def analyse_text(raw: str, source: str = "<text>") -> tuple[dict, Doc]:
     nt = normalise(raw)
     plan, header_spans = extract_plan(nt)
     nlp = build_nlp()
-    doc = nlp.make_doc(nt.text)
+    doc = make_doc(nlp.vocab, nt.text)
     doc.user_data.update(nt=nt, plan=plan, header_spans=header_spans,
                          body_start=plan_body_start(nt, header_spans))
-    for _, proc in nlp.pipeline:
-        doc = proc(doc)
+    # the prefilter's cues are a superset of what each finder needs: a text without them skips it
+    doc.user_data.update(citations=[], doc_relations=[], agencies=[], movements=[])
+    for name, proc in nlp.pipeline:
+        if may_hold(nt.text, _FAMILY[name]):
+            doc = proc(doc)
     return to_record(source, doc), doc
 
 

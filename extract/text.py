@@ -149,7 +149,7 @@ class _Builder:
         self._next = orig + len(ln.text) - off
 
 
-@dataclass
+@dataclass(slots=True)
 class _Line:
     text: str                          # the cleaned line
     runs: list[tuple[int, int]]        # (offset in text, original offset) where each contiguous stretch starts
@@ -247,14 +247,18 @@ def _line_caps(ln: _Line) -> bool:
     return ln.caps
 
 
+_BLOCK_FIRST = frozenset("-+•–—*0123456789IVXLC(ĐCM")  # first characters _BLOCK_START can match
+
+
 def _continues(prev: _Line, nxt: _Line, blank_between: bool) -> str | None:
     """The separator that joins two lines of one paragraph ("" or " "), or None for a new paragraph."""
     p, n = prev.text, nxt.text
     if not p or not n or nxt.heading or prev.heading or nxt.footnote:
         return None
-    if _BLOCK_START.match(n):
+    # cheap character tests first: they rule out most lines before a regex runs
+    if (n[0] in _BLOCK_FIRST or n[1:2] in (".", ")")) and _BLOCK_START.match(n):
         return None
-    if _BROKEN_SYMBOL.search(p, max(0, len(p) - 2)) and n[0].isalnum():
+    if p[-1] in "-/" and _BROKEN_SYMBOL.search(p, max(0, len(p) - 2)) and n[0].isalnum():
         return ""  # a symbol broken after its separator: "302/KH-\nUBND"
     if _ends_sentence(p):
         return None
@@ -265,6 +269,10 @@ def _continues(prev: _Line, nxt: _Line, blank_between: bool) -> str | None:
     return " "
 
 
+_NO_MARKERS: list = []   # shared and never appended to: a plain line has no footnote markers
+_SLOW_FIRST = frozenset(" \t#-=_*~|<[")  # a line starting so may be a rule, heading, footnote or table
+
+
 def normalise(raw: str) -> NormText:
     original = unicodedata.normalize("NFC", raw)
     lines: list[_Line | None] = []  # None = blank line
@@ -272,8 +280,13 @@ def normalise(raw: str) -> NormText:
     if not raw_lines[-1]:
         raw_lines.pop()  # the text ends with a line break (or is empty): no line after it
     base = 0
+    no_noise = _NOISE_START.search
     for line in raw_lines:
         line_base, base = base, base + len(line) + 1
+        # most lines hold nothing to clean: no markup, no odd spaces, not a rule, heading or footnote
+        if line and line[0] not in _SLOW_FIRST and line[-1] != " " and no_noise(line) is None:
+            lines.append(_Line(line, [(0, line_base)], _NO_MARKERS, False, None, line_base + len(line)))
+            continue
         if not line.strip() or _RULE.match(line) or ("|" in line and not line.replace("|", "").strip()):
             lines.append(None)
             continue
@@ -326,14 +339,15 @@ def normalise(raw: str) -> NormText:
         out.add_line(ln)
 
     prev: _Line | None = None
+    add, add_line = out.add, out.add_line
     for ln, blank_before in body:
         if prev is not None:
             sep = _continues(prev, ln, blank_before)
-            if sep is None:
-                out.add("\n", prev.orig_end)
-            elif sep:
-                out.add(sep, prev.orig_end)
-        emit_line(ln)
+            add("\n" if sep is None else sep, prev.orig_end)
+        if ln.markers:
+            emit_line(ln)
+        else:
+            add_line(ln)
         prev = ln
     for note in notes:
         if out.length:
