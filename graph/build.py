@@ -166,7 +166,8 @@ def build_graph(docs: list[Ingested]) -> nx.MultiDiGraph:
     _add_provinces(g)
     for doc in docs:
         add_document(g, doc)
-    return g
+    from vbgraph.graph.status import enrich  # legal status, succession, 2025 provinces and agencies
+    return enrich(g)
 
 
 def summary(g: nx.MultiDiGraph) -> dict:
