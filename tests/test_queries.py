@@ -247,7 +247,9 @@ def test_provinces_implementing_strict_and_loose(store):
         ("Bình Phước", 2024, False), ("Kon Tum", 2024, True), ("Tuyên Quang", 2023, True),
         ("Tây Ninh", 2023, False), ("Tây Ninh", 2024, False)]
     assert only(loose, province="Tây Ninh", year=2024)[0]["citing"] == [TAY_NINH_859]
-    assert all(r["province_2025"] == r["province"] for r in loose)   # no MERGED_INTO edges yet
+    # the 2025 merger (NQ 202/2025/QH15): Kon Tum's plan counts for today's Quảng Ngãi
+    assert {r["province"]: r["province_2025"] for r in loose} == {
+        "Bình Phước": "Đồng Nai", "Kon Tum": "Quảng Ngãi", "Tuyên Quang": "Tuyên Quang", "Tây Ninh": "Tây Ninh"}
 
 
 def test_citing_documents_ranked_with_their_sentence(store):
@@ -340,7 +342,7 @@ def test_outdated_citations_over_supersedes_and_status(store):
     got = {(r["reason"], r["citing_id"], r["cited_id"], r["replacement_id"]) for r in rows}
     kon_tum, hon_quan = "vn/kon-tum/2024/file-001-2b79d6a9c56c3e96-txt", \
         "vn/binh-phuoc/hon-quan/2024/file-003-24ae878456bacd5d-txt"
-    assert got == {
+    synthetic = {
         # 99/CT-TTg (2024-01-15) replaced 33/CT-TTg: after the 2023 plans, before the 2024-03-25 one
         ("superseded_since_plan", TUYEN_QUANG_46, CT33, CT99),
         ("superseded_since_plan", TAY_NINH_60, CT33, CT99),
@@ -353,15 +355,28 @@ def test_outdated_citations_over_supersedes_and_status(store):
         ("status", TAY_NINH_859, "vn/national/2013/42-2013-qh13", None),
         ("status", kon_tum, "vn/national/2013/42-2013-qh13", None),
     }
+    # what the real enrichment adds on the samples: yearly successions in Tây Ninh (after the
+    # 29/3/2023 plan) and the sourced "hết hiệu lực một phần" of Luật Khiếu nại 2011 cited by Kon Tum
+    real = {
+        ("superseded_since_plan", TAY_NINH_60, "vn/tay-ninh/2022/1563-qd-ubnd", "vn/tay-ninh/2023/908-qd-ubnd"),
+        ("superseded_since_plan", TAY_NINH_60, "vn/tay-ninh/2022/2674-qd-ubnd", "vn/tay-ninh/2024/140-qd-ubnd"),
+        ("superseded_since_plan", TAY_NINH_60, "vn/tay-ninh/2023/765-kh-ubnd", "vn/tay-ninh/2024/859-kh-ubnd"),
+    }
+    assert synthetic | real <= got
+    assert {g for g in got - synthetic - real} <= {("status", kon_tum, "vn/national/2011/02-2011-qh13", None)}
     row = only(rows, citing_id=TAY_NINH_859, cited_id=CT33)[0]
     assert (row["basis"], row["kind"], row["replacement_symbol"]) == ("stated", "replaces", "99/CT-TTg")
     assert "33/CT-TTg" in row["sentence"] and row["supersedes_sentence"].startswith("Chỉ thị này thay thế")
-    status = only(rows, reason="status")[0]
+    status = only(rows, reason="status", cited_id="vn/national/2013/42-2013-qh13")[0]
     assert (status["cited_status"], status["status_source"], status["basis"]) == \
         ("hết hiệu lực", "synthetic source", None)
     # as of mid-2023 only what was already replaced when the plan was written (or undated) remains
     early = ask(store, "outdated_citations", as_of="2023-06-01")
-    assert {r["reason"] for r in early} == {"superseded_before_plan", "superseded_undated", "status"}
+    assert {r["reason"] for r in early} == {"superseded_before_plan", "superseded_since_plan",
+                                            "superseded_undated", "status"}
+    # …plus 908/QĐ-UBND of 14/4/2023, which succeeded 1563/QĐ-UBND after the 29/3/2023 plan cited it
+    assert {(r["cited_id"], r["replacement_id"]) for r in early if r["reason"] == "superseded_since_plan"} == {
+        ("vn/tay-ninh/2022/1563-qd-ubnd", "vn/tay-ninh/2023/908-qd-ubnd")}
 
 
 def test_missing_properties_read_as_null(store):
