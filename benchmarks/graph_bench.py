@@ -96,20 +96,29 @@ def pick_params(g, runs: int, seed: int) -> dict[str, list[dict]]:
     return out
 
 
-def time_queries(store, params: dict[str, list[dict]]) -> dict:
+def time_queries(store, params: dict[str, list[dict]], budget_s: float) -> dict:
     result = {}
     for name, runs in params.items():
         qname = "outdated_citations" if name.startswith("outdated_citations") else name
         catalog.run(store, qname, runs[0])          # warm-up (plan cache, page cache)
         times, rows = [], 0
+        failed = 0
         for p in runs:
             t = time.perf_counter()
-            rows += len(catalog.run(store, qname, p))
+            try:
+                rows += len(catalog.run(store, qname, p))
+            except Exception as e:   # Neo4j's transaction timeout (set below): counted, timed as it took
+                failed += 1
+                last_error = f"{type(e).__name__}: {str(e)[:160]}"
             times.append((time.perf_counter() - t) * 1000)
+            if sum(times) > budget_s * 1000:     # a slow query gets fewer runs, said in the output
+                break
         times.sort()
         result[name] = {"runs": len(times), "p50_ms": round(statistics.median(times), 2),
                         "p95_ms": round(times[min(len(times) - 1, int(len(times) * 0.95))], 2),
                         "max_ms": round(times[-1], 2), "mean_rows": round(rows / len(times), 1)}
+        if failed:
+            result[name].update(failed=failed, error=last_error)
     return result
 
 
@@ -125,6 +134,15 @@ def bench_store(kind: str, g, params, args, workdir: Path) -> dict:
             server = neo4j_server.start(port=0, data=workdir / "neo4j-data", state_dir=state, timeout=300)
             out["server_start_s"] = round(time.perf_counter() - t, 1)
             uri = server.uri
+            if args.neo4j_timeout:   # a query that explodes is cut off and counted instead of hanging the run
+                from neo4j import GraphDatabase
+                try:   # Enterprise only (Community has no dbms.setConfigValue): then no timeout
+                    with GraphDatabase.driver(uri, auth=None) as drv:
+                        drv.execute_query("CALL dbms.setConfigValue('db.transaction.timeout', $t)",
+                                          {"t": f"{args.neo4j_timeout}s"})
+                    out["tx_timeout_s"] = args.neo4j_timeout
+                except Exception as e:
+                    out["tx_timeout_s"] = f"not set ({type(e).__name__})"
         if args.neo4j_uri:   # credentials from NEO4J_USER / NEO4J_PASSWORD, as everywhere in vbgraph
             store = open_store("neo4j", uri=uri, batch_size=args.batch)
             store.clear()
@@ -144,7 +162,7 @@ def bench_store(kind: str, g, params, args, workdir: Path) -> dict:
             "rels_per_s_whole_load": round(stats["relationships"] / load_s),
             "load_avg_after_load": loadavg()})
         out["counts"] = store.counts()
-        out["queries"] = time_queries(store, params)
+        out["queries"] = time_queries(store, params, args.query_budget)
         out["python_peak_rss_mb"] = round(rss_mb())
         if server:
             out["neo4j_vmhwm_mb"] = round(vm_hwm_mb(server.pid) or 0)
@@ -191,7 +209,8 @@ def print_store(n: int, r: dict, flush: bool = True) -> None:
     for name, q in r["queries"].items():
         mark = "" if q["p95_ms"] < GOALS["p95_ms"] else "  (> 50 ms goal)"
         print(f"   {name:32s} p50 {q['p50_ms']:9.2f} ms  p95 {q['p95_ms']:9.2f} ms  max {q['max_ms']:9.2f} ms  "
-              f"rows/run {q['mean_rows']}  ({q['runs']} runs){mark}")
+              f"rows/run {q['mean_rows']}  ({q['runs']} runs){mark}"
+              + (f"  FAILED {q['failed']}: {q['error']}" if q.get("failed") else ""))
     extra = f", Neo4j JVM VmHWM {r['neo4j_vmhwm_mb']} MiB" if "neo4j_vmhwm_mb" in r else ""
     print(f"   peak RSS python {r['python_peak_rss_mb']} MiB{extra}; load avg after load {r['load_avg_after_load']}",
           flush=flush)
@@ -203,6 +222,10 @@ def main(argv=None) -> int:
     ap.add_argument("--stores", nargs="+", choices=["neo4j", "kglite"], default=["neo4j", "kglite"])
     ap.add_argument("--neo4j-uri", help="an existing server (its database is cleared!); default: the bundled one")
     ap.add_argument("--runs", type=int, default=200, help="runs per query (default 200)")
+    ap.add_argument("--query-budget", type=float, default=60.0,
+                    help="seconds one named query may take over all its runs (then fewer runs; default 60)")
+    ap.add_argument("--neo4j-timeout", type=int, default=30,
+                    help="transaction timeout (s) to set on the bundled Neo4j when it allows (Enterprise); 0 = none")
     ap.add_argument("--batch", type=int, default=5000, help="Neo4j rows per transaction (kglite: twice that)")
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--json", action="store_true", help="print one JSON document instead of text")

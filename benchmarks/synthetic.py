@@ -45,6 +45,8 @@ LEVEL_SHARE = (("province", 0.40), ("department", 0.35), ("district", 0.25))
 NATIONAL_PER_YEAR = 60
 PARTY_PER_YEAR = 25
 PROVINCE_PARTY_PER_YEAR = 8          # per province: QĐ/TU, CT/TU, NQ/TU, CTr/BDVTU …
+FACT_SHARE = 0.25                    # national/party documents that relate to an older one …
+REPLACES_SHARE = 0.03                # … of which these replace it (SUPERSEDES)
 SERIES_REPLACED_SHARE = 0.3          # share of province plans that replace last year's plan of the series
 
 # (doc_type, symbol pattern, issuer); {n} number, {y} year
@@ -222,6 +224,20 @@ class Universe:
         for year in YEARS:
             self.national[year] = [self._doc(NATIONAL_FORMS, "national", year) for _ in range(NATIONAL_PER_YEAR)]
             self.party[year] = [self._doc(PARTY_FORMS, "party-central", year) for _ in range(PARTY_PER_YEAR)]
+        # relations between documents are facts of the world, stated again by every plan citing both ends
+        # (as "23/CT-TTg implements 76/NQ-CP" is in three of the five samples): a newer document relates to
+        # one older one, so the relations form short acyclic chains; a few newer ones replace older ones
+        self.facts: dict[Doc, tuple[Doc, str]] = {}
+        kinds = [k for k in templates.relation_types if k not in ("replaces", "repeals")] or ["implements"]
+        for pool in (self.national, self.party):
+            for year in YEARS[1:]:
+                for doc in pool[year]:
+                    r = rng.random()
+                    if r < FACT_SHARE:
+                        older = rng.choice(pool[rng.choice([y for y in YEARS if y < year])])
+                        kind = "replaces" if r < REPLACES_SHARE else rng.choice(kinds)
+                        if older not in self.facts or self.facts[older][0] is not doc:
+                            self.facts[doc] = (older, kind)
 
     def number(self, key: tuple) -> int:
         """Numbers restart every year per issuer and place, as real registers do."""
@@ -332,11 +348,13 @@ class PlanFactory:
 
         citations: list[tuple[dict, list[dict]]] = []
         seen: set[str] = set()
+        cited_docs: list[Doc] = []
 
         def add(doc: Doc, relation: str, rule: str):
             if doc.symbol in seen or (doc.symbol == symbol and doc.scope == scope):
                 return
             seen.add(doc.symbol)
+            cited_docs.append(doc)
             forms = t.citation_sentences.get(relation) or t.citation_sentences["cites"]
             where = [self._where(_sentence(rng, forms, doc), rule)]
             if rng.random() < 0.15:
@@ -382,14 +400,17 @@ class PlanFactory:
             sentence = f"Kế hoạch này thay thế Kế hoạch số {replaced.symbol} ngày {replaced.date} của {issuer}."
             relations.append(({"from": symbol, "to": replaced.symbol, "type": "replaces", "evidence": sentence},
                               self._where(sentence, "relation:replaces")))
-        symbolled = [c for c, _ in citations if c.get("symbol")]
-        for _ in range(rng.choice(t.doc_relations_per_plan) if len(symbolled) > 1 else 0):
-            a, b = rng.sample(symbolled, 2)
-            rtype = rng.choice(t.relation_types or ["implements"])
-            if rtype in ("replaces", "repeals") and a["date"] <= b["date"]:
-                a, b = b, a
-            sentence = rng.choice(t.relation_sentences) if t.relation_sentences else f"{a['symbol']} {b['symbol']}"
-            relations.append(({"from": a["symbol"], "to": b["symbol"], "type": rtype, "evidence": sentence[:300]},
+        # the plan states the relations (facts) of the documents it cites, as many as the samples state
+        stated = [doc for doc in cited_docs if doc in u.facts]
+        rng.shuffle(stated)
+        for doc in stated[:rng.choice(t.doc_relations_per_plan)]:
+            older, rtype = u.facts[doc]
+            add(older, "cites", "body:cites")
+            if older.symbol not in seen:
+                continue
+            sentence = (f"{doc.doc_type} số {doc.symbol} ngày {doc.date} của {doc.issuer} "
+                        f"{'thay thế' if rtype == 'replaces' else 'thực hiện'} {older.doc_type} số {older.symbol}")
+            relations.append(({"from": doc.symbol, "to": older.symbol, "type": rtype, "evidence": sentence},
                               self._where(sentence, f"relation:{rtype}")))
 
         agencies: list[tuple[dict, dict]] = []
