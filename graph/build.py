@@ -167,7 +167,15 @@ def build_graph(docs: list[Ingested]) -> nx.MultiDiGraph:
     for doc in docs:
         add_document(g, doc)
     from vbgraph.graph.status import enrich  # legal status, succession, 2025 provinces and agencies
-    return enrich(g)
+    enrich(g)
+    # an absent property and a null one are the same fact; Neo4j cannot even store the latter
+    for _, data in g.nodes(data=True):
+        for k in [k for k, v in data.items() if v is None]:
+            del data[k]
+    for *_, data in g.edges(data=True):
+        for k in [k for k, v in data.items() if v is None]:
+            del data[k]
+    return g
 
 
 def summary(g: nx.MultiDiGraph) -> dict:

@@ -295,6 +295,6 @@ def node_link_text(g: nx.MultiDiGraph) -> str:
     """Node-link JSON text in the format `vbgraph build` writes (graph.store.write_json / read_json)."""
     from vbgraph.graph import store
 
-    data = nx.node_link_data(g, edges="edges")
+    data = nx.node_link_data(g, edges="edges", **store.NODE_LINK_NAMES)
     data["graph"] = {**data.get("graph", {}), "format": store.JSON_FORMAT, "version": store.JSON_VERSION}
     return json.dumps(data, ensure_ascii=False)

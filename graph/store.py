@@ -54,7 +54,7 @@ _NODE_STRUCTURE = ("id", "labels")
 _EDGE_STRUCTURE = ("type", "key_id")
 
 JSON_FORMAT = "vbgraph/node-link"
-JSON_VERSION = 1
+JSON_VERSION = 2
 
 
 class StoreError(RuntimeError):
@@ -283,10 +283,14 @@ def open_store(kind: str = "kglite", **kwargs) -> GraphStore:
 # --- JSON (node-link) --------------------------------------------------------------------------
 
 
+# Edge properties include "source" (a fact's source): the link's own ends get names no property uses.
+NODE_LINK_NAMES = {"source": "_from", "target": "_to", "key": "_key"}
+
+
 def write_json(graph: nx.MultiDiGraph, path: str | os.PathLike) -> Path:
     """Write ``graph`` as node-link JSON (UTF-8, diacritics kept), atomically; returns the path."""
     path = Path(path)
-    data = nx.node_link_data(graph, edges="edges")
+    data = nx.node_link_data(graph, edges="edges", **NODE_LINK_NAMES)
     data["graph"] = {**data.get("graph", {}), "format": JSON_FORMAT, "version": JSON_VERSION}
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
@@ -305,7 +309,7 @@ def read_json(path: str | os.PathLike) -> nx.MultiDiGraph:
         raise ValueError(f"{path}: not a vbgraph node-link file (format {meta.get('format')!r})")
     if meta.get("version") != JSON_VERSION:
         raise ValueError(f"{path}: node-link version {meta.get('version')!r}, this vbgraph reads {JSON_VERSION}")
-    g = nx.node_link_graph(data, directed=True, multigraph=True, edges="edges")
+    g = nx.node_link_graph(data, directed=True, multigraph=True, edges="edges", **NODE_LINK_NAMES)
     for key in ("format", "version"):
         g.graph.pop(key, None)
     for node_id, attrs in g.nodes(data=True):
