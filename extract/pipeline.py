@@ -91,14 +91,15 @@ def analyse_text(raw: str, source: str = "<text>") -> tuple[dict, Doc]:
     nt = normalise(raw)
     plan, header_spans = extract_plan(nt)
     nlp = build_nlp()
-    doc = make_doc(nlp.vocab, nt.text)
+    # the prefilter's cues are a superset of what each finder needs: a text without them skips it,
+    # and a text without any cue needs no tokens at all (the Doc then only carries the results)
+    wanted = [(name, proc) for name, proc in nlp.pipeline if may_hold(nt.text, _FAMILY[name])]
+    doc = make_doc(nlp.vocab, nt.text if wanted else "")
     doc.user_data.update(nt=nt, plan=plan, header_spans=header_spans,
                          body_start=plan_body_start(nt, header_spans))
-    # the prefilter's cues are a superset of what each finder needs: a text without them skips it
     doc.user_data.update(citations=[], doc_relations=[], agencies=[], movements=[])
-    for name, proc in nlp.pipeline:
-        if may_hold(nt.text, _FAMILY[name]):
-            doc = proc(doc)
+    for _, proc in wanted:
+        doc = proc(doc)
     return to_record(source, doc), doc
 
 
