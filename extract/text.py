@@ -8,6 +8,7 @@ which is what a citation's `first_mention` and every edge's provenance report.
 from __future__ import annotations
 
 import bisect
+import gc
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -274,6 +275,18 @@ _SLOW_FIRST = frozenset(" \t#-=_*~|<[")  # a line starting so may be a rule, hea
 
 
 def normalise(raw: str) -> NormText:
+    # one object per line and no reference cycles: the cyclic collector would only rescan the
+    # whole heap again and again while a 100,000-line text is read
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _normalise(raw)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _normalise(raw: str) -> NormText:
     original = unicodedata.normalize("NFC", raw)
     lines: list[_Line | None] = []  # None = blank line
     raw_lines = original.split("\n")
