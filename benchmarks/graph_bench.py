@@ -138,23 +138,15 @@ def bench_store(kind: str, g, params, args, workdir: Path) -> dict:
             server = neo4j_server.start(port=0, data=workdir / "neo4j-data", state_dir=state, timeout=300)
             out["server_start_s"] = round(time.perf_counter() - t, 1)
             uri = server.uri
-            if args.neo4j_timeout:   # a query that explodes is cut off and counted instead of hanging the run
-                from neo4j import GraphDatabase
-                try:   # Enterprise only (Community has no dbms.setConfigValue): then no timeout
-                    with GraphDatabase.driver(uri, auth=None) as drv:
-                        drv.execute_query("CALL dbms.setConfigValue('db.transaction.timeout', $t)",
-                                          {"t": f"{args.neo4j_timeout}s"})
-                    out["tx_timeout_s"] = args.neo4j_timeout
-                except Exception as e:
-                    out["tx_timeout_s"] = f"not set ({type(e).__name__})"
-        if args.neo4j_uri:   # credentials from NEO4J_USER / NEO4J_PASSWORD, as everywhere in vbgraph
+    store = None
+    try:   # the server is stopped whatever fails after it started
+        if kind == "neo4j" and args.neo4j_uri:   # credentials from NEO4J_USER / NEO4J_PASSWORD
             store = open_store("neo4j", uri=uri, batch_size=args.batch)
             store.clear()
-        else:
+        elif kind == "neo4j":
             store = open_store("neo4j", uri=uri, auth=None, batch_size=args.batch)
-    else:
-        store = open_store("kglite", path=workdir / "kglite" / "graph", batch_size=args.batch * 2)
-    try:
+        else:
+            store = open_store("kglite", path=workdir / "kglite" / "graph", batch_size=args.batch * 2)
         t = time.perf_counter()
         stats = store.load(g)
         load_s = time.perf_counter() - t
@@ -171,7 +163,8 @@ def bench_store(kind: str, g, params, args, workdir: Path) -> dict:
         if server:
             out["neo4j_vmhwm_mb"] = round(vm_hwm_mb(server.pid) or 0)
     finally:
-        store.close()
+        if store is not None:
+            store.close()
         if server:
             from vbgraph.graph import neo4j_server
             neo4j_server.stop(state_dir=state)
@@ -228,8 +221,6 @@ def main(argv=None) -> int:
     ap.add_argument("--runs", type=int, default=200, help="runs per query (default 200)")
     ap.add_argument("--query-budget", type=float, default=60.0,
                     help="seconds one named query may take over all its runs (then fewer runs; default 60)")
-    ap.add_argument("--neo4j-timeout", type=int, default=30,
-                    help="transaction timeout (s) to set on the bundled Neo4j when it allows (Enterprise); 0 = none")
     ap.add_argument("--batch", type=int, default=5000, help="Neo4j rows per transaction (kglite: twice that)")
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--json", action="store_true", help="print one JSON document instead of text")
