@@ -8,26 +8,32 @@ unpacked into a temporary folder outside the repository and removed afterwards, 
 already holds the unpacked files.  Files are extracted in worker processes (one per core by default),
 in chunks, the largest files first so the cores stay busy to the end.
 
-Each file goes through the stages of `pipeline.analyse_text`, called here one by one in the same
-order so each can be timed:
-    read       readers.read_document (bytes → str, with the reader's checks)
-    normalise  text.normalise
-    plan       plan.extract_plan (the document's own header metadata)
-    tokenise   nlp.make_doc
-    match      vbgraph_citations' find_mentions, then every other pipeline component (agencies,
-               movements, …) in pipeline order, each under its own name
-    resolve    vbgraph_citations' grouping: group_citations, own-symbol filter, plan_relations,
-               doc_relations
-    spans      vbgraph_citations' doc.spans["citations"]
-    record     pipeline.to_record
-A component whose module does not exist yet (ModuleNotFoundError for vbgraph.extract.*) is skipped
-and reported as unavailable; any other exception fails that file with a message naming the stage,
-and the run goes on.
+Each file is read with `readers.read_document` and extracted with `pipeline.analyse_text` itself;
+what analyse_text calls is timed where pipeline.py looks it up (module attributes and the
+components of `build_nlp()`), so the benchmark follows pipeline.py as it changes, without editing it.
+Stages, in CPU time of the worker (other load on the machine does not count), each stage its own
+time only:
+    read             readers.read_document (bytes → str, with the reader's checks)
+    normalise        text.normalise
+    plan             plan.extract_plan (the document's own header metadata)
+    tokenise         the pipeline Doc (prefilter.make_doc, or nlp.make_doc)
+    prefilter        prefilter.may_hold (which finders a text needs)
+    match:citations  find_mentions inside the vbgraph_citations component
+    resolve          the rest of vbgraph_citations: grouping, relations
+    match:<name>     every other pipeline component (agencies, movements, …)
+    spans            pipeline._spans (doc.spans of all components)
+    record           pipeline.to_record
+    other            analyse_text's own glue
+A component other than the citations one whose module does not exist yet (ModuleNotFoundError for
+vbgraph.extract.*) is skipped and reported as unavailable, and one that fails on a file leaves the
+rest of that file to be extracted and timed; the file counts as failed with a message naming the
+stage.  Any other exception fails the file the same way, and the run goes on.
 
 The baseline for the CPU ratio is ONE pass of `symbols.SYMBOL_RX.finditer` over the same decoded
 NFC text, timed in the same worker right after the file's extraction (one core, no parallelism
-inside a file).  `--check` also runs the real pipeline components on every file and counts the
-records that differ from the staged ones (they must not: the staged path is only a stopwatch).
+inside a file).  `--records` writes every record, so two runs (before and after an optimisation)
+can be diffed; `--coverage` reports how much of the text each family's candidate paragraphs
+(`prefilter.candidate_paragraphs`) cover.
 """
 from __future__ import annotations
 
@@ -50,7 +56,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_CORPUS = REPO.parent / "shared" / "corpus" / "vn-legal-14k.tar.xz"
 STAGE_GROUPS = {"read": "read", "normalise": "normalise", "plan": "match", "tokenise": "tokenise",
-                "match:citations": "match", "resolve": "resolve", "spans": "resolve", "record": "resolve"}
+                "prefilter": "match", "match:citations": "match", "resolve": "resolve", "spans": "resolve",
+                "record": "resolve", "other": "resolve"}
 GOAL_WALL_S = 120.0
 GOAL_RATIO = 3.0
 
@@ -61,97 +68,78 @@ class FileTimeout(Exception):
 
 
 _W: dict = {}
+_CLOCK = time.process_time   # CPU time: other load on the machine must not inflate a stage
+# What pipeline.analyse_text calls, timed where pipeline.py looks it up: (name, stage).  Each stage
+# gets its own time only: a timed call inside another one (find_mentions inside the citations
+# component) is taken out of the outer stage.
+_TIMED = (("normalise", "normalise"), ("extract_plan", "plan"), ("make_doc", "tokenise"),
+          ("may_hold", "prefilter"), ("find_mentions", "match:citations"), ("_spans", "spans"),
+          ("to_record", "record"))
 
 
 def _alarm(signum, frame):
     raise FileTimeout(f"took longer than {_W['timeout']} s")
 
 
-def _init_worker(timeout: int, want_records: bool, check: bool) -> None:
+def _component_stage(name: str) -> str:
+    # the citations component's own time, after find_mentions and _spans, is the grouping
+    return "resolve" if name == "vbgraph_citations" else "match:" + name.replace("vbgraph_", "")
+
+
+def _init_worker(timeout: int, want_records: bool, coverage: bool) -> None:
     from vbgraph.extract import pipeline
 
-    _W.update(timeout=timeout, want_records=want_records, check=check, pipeline=pipeline,
-              nlp=pipeline.build_nlp(), unavailable={})
+    nlp = pipeline.build_nlp()
+    _W.update(timeout=timeout, want_records=want_records, coverage=coverage, pipeline=pipeline,
+              unavailable={}, times=None, inner=0.0, component_error=None)
+    for name, stage in _TIMED:
+        if hasattr(pipeline, name):
+            setattr(pipeline, name, _stopwatch(getattr(pipeline, name), stage))
+    if not hasattr(pipeline, "make_doc"):    # a pipeline that tokenises with nlp.make_doc
+        nlp.tokenizer = _stopwatch(nlp.tokenizer, "tokenise")
+    # analyse_text runs `for name, proc in nlp.pipeline`: time each component where that list comes from
+    nlp._components[:] = [(name, _guarded(name, _stopwatch(proc, _component_stage(name))))
+                          for name, proc in nlp._components]
     if timeout and hasattr(signal, "SIGALRM"):
         signal.signal(signal.SIGALRM, _alarm)
 
 
-def _missing_module(exc: BaseException) -> str | None:
-    if isinstance(exc, ModuleNotFoundError) and (exc.name or "").startswith("vbgraph."):
-        return exc.name
-    return None
-
-
-def _staged(path: Path, times: dict) -> tuple[dict, str | None]:
-    """pipeline.analyse_text, one stage at a time.  Returns (record, error of a later component)."""
-    pl, nlp = _W["pipeline"], _W["nlp"]   # the functions exactly as pipeline.py imported them
-    clock = time.process_time   # CPU time: other load on the machine must not inflate a stage
-    t = clock()
-
-    def lap(name: str):
-        nonlocal t
-        now = clock()
-        times[name] = times.get(name, 0.0) + now - t
-        t = now
-
-    raw = pl.read_document(path)
-    lap("read")
-    nt = pl.normalise(raw)
-    lap("normalise")
-    plan, header_spans = pl.extract_plan(nt)
-    lap("plan")
-    doc = nlp.make_doc(nt.text)
-    doc.user_data.update(nt=nt, plan=plan, header_spans=header_spans,
-                         body_start=pl.plan_body_start(nt, header_spans))
-    lap("tokenise")
-    error = None
-    for name, proc in nlp.pipeline:
-        if name == "vbgraph_citations":   # the body of pipeline.citations_component, split in two
-            mentions = pl.find_mentions(nt, plan.get("province"), doc.user_data.get("header_spans", []))
-            lap("match:citations")
-            cites = pl.group_citations(nt, mentions, plan.get("province"))
-            own = (plan.get("symbol") or "").casefold()
-            cites = [c for c in cites if not (own and c.symbol and c.symbol.casefold() == own)]
-            pl.plan_relations(nt, cites, doc.user_data.get("body_start", 0))
-            doc.user_data["citations"] = cites
-            doc.user_data["doc_relations"] = pl.doc_relations(nt, cites, plan.get("symbol"))
-            lap("resolve")
-            doc.spans["citations"] = pl._spans(doc, ((m.start, m.end, c.doc_type or "DOC")
-                                                     for c in cites for m in c.mentions))
-            lap("spans")
-            continue
-        if name in _W["unavailable"]:
-            continue
-        stage = "match:" + name.replace("vbgraph_", "")
+def _stopwatch(fn, stage: str):
+    """fn, with its own CPU time (less that of the timed calls inside it) added to the file's stage."""
+    def timed(*args, **kwargs):
+        times = _W["times"]
+        if times is None:
+            return fn(*args, **kwargs)
+        outer, _W["inner"] = _W["inner"], 0.0
+        t = _CLOCK()
         try:
-            doc = proc(doc)
-        except Exception as exc:  # noqa: BLE001 - one component's bug must not hide the others' timings
-            missing = _missing_module(exc)
-            if missing:
+            return fn(*args, **kwargs)
+        finally:
+            dt = _CLOCK() - t
+            times[stage] = times.get(stage, 0.0) + dt - _W["inner"]
+            _W["inner"] = outer + dt
+    return timed
+
+
+def _guarded(name: str, proc):
+    """A component other than the citations one that is missing (its module does not exist yet) or
+    fails leaves the doc as it was, so the rest of the file is still extracted and timed; the run
+    says which component and why."""
+    if name == "vbgraph_citations":
+        return proc
+
+    def run(doc):
+        if name in _W["unavailable"]:
+            return doc
+        try:
+            return proc(doc)
+        except Exception as exc:  # noqa: BLE001
+            if isinstance(exc, ModuleNotFoundError) and (exc.name or "").startswith("vbgraph."):
                 _W["unavailable"][name] = f"{type(exc).__name__}: {exc}"
-            elif error is None:
-                error = f"{stage}: {type(exc).__name__}: {exc}"
-        lap(stage)
-    record = pl.to_record(path.name, doc)
-    lap("record")
-    return record, error
-
-
-def _pipeline_record(path: Path) -> dict:
-    """The record from the real pipeline components (those whose modules exist), for --check."""
-    pl, nlp = _W["pipeline"], _W["nlp"]
-    nt = pl.normalise(pl.read_document(path))
-    plan, header_spans = pl.extract_plan(nt)
-    doc = nlp.make_doc(nt.text)
-    doc.user_data.update(nt=nt, plan=plan, header_spans=header_spans,
-                         body_start=pl.plan_body_start(nt, header_spans))
-    for name, proc in nlp.pipeline:
-        if name not in _W["unavailable"]:
-            try:
-                doc = proc(doc)
-            except Exception:  # noqa: BLE001 - the staged run reports component errors
-                pass
-    return pl.to_record(path.name, doc)
+            elif _W["component_error"] is None:
+                _W["component_error"] = f"{_component_stage(name)}: {type(exc).__name__}: {str(exc)[:300]}"
+            return doc
+    return run
 
 
 def _symbol_pass(path: Path) -> float:
@@ -167,24 +155,35 @@ def _symbol_pass(path: Path) -> float:
 def _one(path: Path) -> dict:
     from vbgraph.extract.errors import InputError
 
+    pl = _W["pipeline"]
     res = {"name": path.name, "bytes": path.stat().st_size, "times": {}, "error": None}
     times = res["times"]
     if _W["timeout"]:
         signal.alarm(_W["timeout"])
     t0 = time.perf_counter()
-    c0 = time.process_time()
+    c0 = _CLOCK()
+    record = doc = None
+    stage = "read"
     try:
-        record, res["error"] = _staged(path, times)
+        raw = pl.read_document(path)
+        times["read"] = _CLOCK() - c0
+        stage = "analyse_text"
+        _W.update(times=times, inner=0.0, component_error=None)
+        record, doc = pl.analyse_text(raw, path.name)
+        res["error"] = _W["component_error"]
     except InputError as exc:
-        record, res["error"] = None, f"input: {exc.problem}"
+        res["error"] = f"input: {exc.problem}"
     except Exception as exc:  # noqa: BLE001 - a bad file gives a message, never stops the run
-        stage = next((s for s in STAGE_GROUPS if s not in times), "pipeline")
-        record, res["error"] = None, f"{stage}: {type(exc).__name__}: {str(exc)[:300]}"
+        res["error"] = f"{stage}: {type(exc).__name__}: {str(exc)[:300]}"
     finally:
+        _W["times"] = None
         if _W["timeout"]:
             signal.alarm(0)
     res["total"] = time.perf_counter() - t0
-    res["cpu"] = time.process_time() - c0
+    res["cpu"] = _CLOCK() - c0
+    other = res["cpu"] - sum(times.values())
+    if other > 0:
+        times["other"] = other     # analyse_text's own glue, and an unfinished stage of a failed file
     if record is not None:
         res["citations"] = len(record["citations"])
         res["mentions"] = sum(c["mentions"] for c in record["citations"])
@@ -194,11 +193,22 @@ def _one(path: Path) -> dict:
         res["movements"] = len(record["movements"])
         if _W["want_records"]:
             res["record"] = record
-        if _W["check"]:
-            res["check_ok"] = _pipeline_record(path) == record
+        if _W["coverage"]:
+            res["coverage"] = _coverage(doc.user_data["nt"].text)
     if "read" in times:
         res["symbol_pass"] = _symbol_pass(path)
     return res
+
+
+def _coverage(text: str) -> dict:
+    """Characters of the text in the candidate paragraphs of each family (and of all three)."""
+    from vbgraph.extract import prefilter
+
+    out = {"chars": len(text)}
+    for fams in [(f,) for f in prefilter.FAMILIES] + [prefilter.FAMILIES]:
+        spans = prefilter.candidate_paragraphs(text, fams, after=1)
+        out["+".join(fams)] = sum(b - a for a, b in spans)
+    return out
 
 
 def _run_chunk(paths: list[str]) -> tuple[int, int, list[dict], dict]:
@@ -302,9 +312,11 @@ def summarise(results: list[dict], wall: float, jobs: int, rss: dict, unavailabl
                        for r in slow[:25]],
         "slow_files_count": len(slow),
     }
-    checked = [r for r in ok if "check_ok" in r]
-    if checked:
-        out["check"] = {"files": len(checked), "differ": [r["name"] for r in checked if not r["check_ok"]][:20]}
+    covered = [r["coverage"] for r in ok if "coverage" in r]
+    if covered:
+        chars = sum(c["chars"] for c in covered) or 1
+        out["prefilter_coverage_pct"] = {k: round(100 * sum(c[k] for c in covered) / chars, 1)
+                                         for k in covered[0] if k != "chars"}
     return out
 
 
@@ -341,10 +353,9 @@ def print_report(s: dict) -> None:
     p(f"files over the slow threshold: {s['slow_files_count']}")
     for r in s["slow_files"][:15]:
         p(f"  {r['s']:7.2f} s  {r['bytes']:>9} B  {r['name']}  (mostly {r['slowest_stage']})")
-    if "check" in s:
-        c = s["check"]
-        p(f"check against the real pipeline components: {c['files']} files, {len(c['differ'])} differ "
-          f"{c['differ'][:5]}")
+    if "prefilter_coverage_pct" in s:
+        p("text in candidate paragraphs (+1 line after each): " + ", ".join(
+            f"{k} {v} %" for k, v in s["prefilter_coverage_pct"].items()))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -357,8 +368,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--chunk", type=int, default=16, help="files per work unit (default: %(default)s)")
     ap.add_argument("--json", action="store_true", help="print the summary as JSON")
     ap.add_argument("--records", help="write every record, sorted by file name, as JSON lines to this file")
-    ap.add_argument("--check", action="store_true",
-                    help="also run the real pipeline components and count records that differ")
+    ap.add_argument("--times", help="write each file's CPU time per stage, sorted by file name, as JSON lines "
+                                    "to this file")
+    ap.add_argument("--coverage", action="store_true",
+                    help="also report how much of the text the prefilter's candidate paragraphs cover")
     ap.add_argument("--unpack-to", help="unpack the archive here (kept) instead of a temporary folder")
     ap.add_argument("--timeout", type=int, default=120, help="seconds one file may take (0: no limit)")
     ap.add_argument("--slow", type=float, default=1.0, help="list files slower than this many seconds")
@@ -368,7 +381,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         files, skipped = _select(folder, args.limit)
         chunks = _chunks(files, max(1, args.chunk))
-        init = (args.timeout, bool(args.records), args.check)
+        init = (args.timeout, bool(args.records), args.coverage)
         results: list[dict] = []
         worker_rss: dict[int, int] = {}
         unavailable: dict[str, str] = {}
@@ -405,6 +418,12 @@ def main(argv: list[str] | None = None) -> int:
                 for r in sorted(results, key=lambda r: r["name"]):
                     rec = r.get("record") or {"source": r["name"], "error": r["error"]}
                     fh.write(json.dumps(rec, ensure_ascii=False, sort_keys=True) + "\n")
+        if args.times:
+            with open(args.times, "w", encoding="utf-8") as fh:
+                for r in sorted(results, key=lambda r: r["name"]):
+                    fh.write(json.dumps({"name": r["name"], "bytes": r["bytes"], "cpu": round(r["cpu"], 4),
+                                         "wall": round(r["total"], 4), "error": r["error"],
+                                         "stages": {k: round(v, 4) for k, v in r["times"].items()}}) + "\n")
         if args.json:
             print(json.dumps(summary, ensure_ascii=False, indent=1))
         else:
