@@ -297,7 +297,10 @@ def _normalise(raw: str) -> NormText:
     for line in raw_lines:
         line_base, base = base, base + len(line) + 1
         # most lines hold nothing to clean: no markup, no odd spaces, not a rule, heading or footnote
-        if line and line[0] not in _SLOW_FIRST and line[-1] != " " and no_noise(line) is None:
+        # (a line may also start with whitespace that is no noise, "\x1c" or "\u2028": the blank,
+        # rule, heading and footnote patterns read it as \s, so it takes the slow path)
+        if line and line[0] not in _SLOW_FIRST and not line[0].isspace() and line[-1] != " " \
+                and no_noise(line) is None:
             lines.append(_Line(line, [(0, line_base)], _NO_MARKERS, False, None, line_base + len(line)))
             continue
         if not line.strip() or _RULE.match(line) or ("|" in line and not line.replace("|", "").strip()):
