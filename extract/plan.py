@@ -195,10 +195,14 @@ def _issuer_name(unit: str, level: str | None, province: str | None, district: s
 _NAME_RX = re.compile(r"^(?:[A-ZĐ][a-zà-ỹđ]{0,7})(?:[ ][A-ZĐ][a-zà-ỹđ]{0,7}){1,4}$")
 
 
+_SIGNATURE_BLOCK = re.compile(r"(?i)^(?:nơi nhận|tm\.|kt\.|t/m|q\.|chủ tịch|phó chủ tịch|giám đốc|bí thư|trưởng ban)")
+
+
 def _signer(lines: list[tuple[int, str]]) -> str | None:
-    """The signer's name closes the document: the last line that is only a person's name."""
-    for _, ln in reversed(lines[-25:]):
-        s = ln.strip(" *")
-        if _NAME_RX.match(s):
-            return s
+    """The signer's name closes the document: the last line that is only a person's name, below a
+    recipients list or a signature block (a page that has neither has no signer)."""
+    tail = [ln.strip(" *") for _, ln in lines[-30:]]
+    for i in range(len(tail) - 1, -1, -1):
+        if _NAME_RX.match(tail[i]):
+            return tail[i] if any(_SIGNATURE_BLOCK.match(t) for t in tail[:i]) else None
     return None

@@ -19,7 +19,7 @@ _CODE = r"[A-ZĐƯ][A-Za-zĐđƯư0-9&]{0,15}"
 _DASH = r"[ ]?[-–][ ]?"
 _CODES = rf"{_CODE}(?:{_DASH}{_CODE}){{0,3}}"
 SYMBOL_RX = re.compile(
-    rf"(?<![\w/.-])(?P<num>\d{{1,5}}[a-z]?)(?:"
+    rf"(?<![\w/.:-])(?P<num>\d{{1,5}}[a-z]?)(?:"
     rf"[ ]?/[ ]?(?P<year>(?:19|20)\d{{2}})[ ]?/[ ]?(?P<ycodes>{_CODES})"
     rf"|[ ]?/[ ]?(?P<scodes>{_CODES})"
     rf"|{_DASH}(?P<ptype>{_CODE})[ ]?/[ ]?(?P<porg>{_CODES})"
