@@ -106,3 +106,11 @@ def test_congress_resolutions_are_named_citations():
     named = {c["first_mention"]: c for c in rec["citations"] if not c["symbol"]}
     assert named["Nghị quyết Đại hội đại biểu toàn quốc lần thứ XIII của Đảng"]["scope"] == "party-central"
     assert named["Nghị quyết Đại hội Đảng bộ tỉnh nhiệm kỳ 2020 - 2025"]["scope"] == "Bình Định"
+
+
+def test_signer_only_under_a_signature_block():
+    body = "I. NỘI DUNG\n- Thực hiện Chỉ thị số 33/CT-TTg ngày 26/11/2021.\n"
+    signed, _ = analyse_text(HEADER + body + "Nơi nhận:\n- Như trên;\n- Lưu: VT.\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\nNguyễn Văn An\n", "s.txt")
+    assert signed["plan"]["signer"] == "Nguyễn Văn An"
+    page, _ = analyse_text(HEADER + body + "Xem thêm\nGiải Nobel\n", "p.txt")
+    assert page["plan"]["signer"] is None

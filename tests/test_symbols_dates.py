@@ -40,6 +40,7 @@ def test_owner_after_space_belongs_to_the_symbol():
 
 def test_not_symbols():
     assert find_symbols("giai đoạn 2021-2026, ngày 26/11/2021, tỷ lệ 24/7, COVID-19, 100%") == []
+    assert find_symbols("theo QCVN 41:2024/BGTVT về báo hiệu đường bộ") == []   # a technical standard
 
 
 def test_doc_type_from_code():
