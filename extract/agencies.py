@@ -37,7 +37,7 @@ from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
 from vbgraph.extract.dates import complete, find_dates
-from vbgraph.extract.evaluate import agency_key
+from vbgraph.extract.names import agency_key
 from vbgraph.extract.models import Agency, Evidence
 from vbgraph.extract.tables import fold_words, read_table
 from vbgraph.extract.text import NormText

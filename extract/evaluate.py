@@ -17,18 +17,16 @@ print a table (or JSON), save the items as ``<state>/last.json`` (the run before
 """
 from __future__ import annotations
 
-import csv
 import json
-import re
 import sys
 import traceback
-import unicodedata
 from collections import Counter
 from datetime import datetime, timezone
-from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Callable, Iterable
+
+# the name keys live beside the extractor, which uses them too; re-exported for the scorer's callers
+from vbgraph.extract.names import _WORD_RE, abbreviations, agency_key, fold, movement_key  # noqa: F401
 
 PRF_METRICS = ("citations_numbered", "citations_named", "doc_relations", "agencies", "movements")
 PLAN_FIELDS = ("symbol", "date", "level", "province", "year")
@@ -40,30 +38,6 @@ RELATION_NAME_MIN_JACCARD = 0.6
 MOVEMENT_MIN_JACCARD = 0.8
 
 # ------------------------------------------------------------------ normalisation
-
-# Old/new tone placement on the diphthongs oa, oe, uy at the end of a syllable ("hoà" = "hòa",
-# "uỷ" = "ủy"): both spellings are in use and name the same word.
-_TONE_MOVES = {}
-for _plain, _marked in (("a", "àáảãạ"), ("e", "èéẻẽẹ"), ("y", "ỳýỷỹỵ")):
-    _first = "o" if _plain in "ae" else "u"
-    _first_marked = "òóỏõọ" if _first == "o" else "ùúủũụ"
-    for _i, _m in enumerate(_marked):
-        _TONE_MOVES[_first + _m] = _first_marked[_i] + _plain
-_TONE_RE = re.compile("(" + "|".join(_TONE_MOVES) + r")(?!\w)")
-_SPACE_RE = re.compile(r"\s+")
-_WORD_RE = re.compile(r"\w+")
-_QUOTES_RE = re.compile("[\"'“”‘’«»„‟‹›]")
-
-
-def fold(value) -> str:
-    """NFC, casefold, Đ/đ → d, one tone placement for oa/oe/uy, whitespace collapsed to one space."""
-    if value is None:
-        return ""
-    text = unicodedata.normalize("NFC", str(value)).casefold()
-    text = unicodedata.normalize("NFC", text).replace("đ", "d")
-    text = _TONE_RE.sub(lambda m: _TONE_MOVES[m.group(1)], text)
-    return _SPACE_RE.sub(" ", text).strip()
-
 
 def fold_symbol(value) -> str:
     """A document symbol folded for comparison: `fold` with all whitespace removed."""
@@ -86,41 +60,6 @@ def looks_like_symbol(value) -> bool:
     otherwise it is a name ("Nghị quyết Đại hội đại biểu Đảng bộ tỉnh lần thứ XI")."""
     text = str(value or "").strip()
     return bool(text) and text[0].isdigit() and "/" in text
-
-
-@lru_cache(maxsize=1)
-def abbreviations() -> tuple[tuple[re.Pattern, str], ...]:
-    """(pattern over folded text, canonical folded long form) from vbgraph.data/abbreviations.csv.
-    Every short form and every written long form maps to the first long form given for the short."""
-    source = resources.files("vbgraph.data").joinpath("abbreviations.csv")
-    lines = [ln for ln in source.read_text(encoding="utf-8").splitlines()
-             if ln.strip() and not ln.lstrip().startswith("#")]
-    canonical: dict[str, str] = {}
-    variants: dict[str, str] = {}
-    for row in csv.DictReader(lines):
-        short, long = fold(row["short"]), fold(row["long"])
-        canonical.setdefault(short, long)
-        variants[short] = canonical[short]
-        variants[long] = canonical[short]
-    # longest first, so "ủy ban mặt trận tổ quốc việt nam" is replaced before "mặt trận tổ quốc"
-    ordered = sorted((v for v in variants if v != variants[v]), key=len, reverse=True)
-    return tuple((re.compile(r"(?<!\w)" + re.escape(v) + r"(?!\w)"), variants[v]) for v in ordered)
-
-
-def agency_key(name) -> str:
-    """fold, punctuation → space, abbreviations expanded (UBND → ủy ban nhân dân, ...), a leading
-    "các" dropped."""
-    text = re.sub(r"[^\w\s]", " ", fold(name))
-    text = _SPACE_RE.sub(" ", text).strip()
-    for pattern, long in abbreviations():
-        text = pattern.sub(long, text)
-    if text.startswith("các "):
-        text = text[4:]
-    return text
-
-
-def movement_key(name) -> str:
-    return _SPACE_RE.sub(" ", _QUOTES_RE.sub(" ", fold(name))).strip()
 
 
 def scope_key(scope) -> str:

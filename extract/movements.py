@@ -20,7 +20,7 @@ from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
 from vbgraph.extract.agencies import fine_doc, phrase_tokens
-from vbgraph.extract.evaluate import movement_key
+from vbgraph.extract.names import movement_key
 from vbgraph.extract.models import Evidence, Movement
 from vbgraph.extract.tables import read_table
 from vbgraph.extract.text import NormText

@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from vbgraph.extract.agencies import find_agencies, fine_doc
-from vbgraph.extract.evaluate import agency_key, movement_key
+from vbgraph.extract.names import agency_key, movement_key
 from vbgraph.extract.movements import find_movements
 from vbgraph.extract.tables import read_table
 from vbgraph.extract.text import normalise
