@@ -14,8 +14,7 @@ from vbgraph.extract.dates import date_right_after
 from vbgraph.extract.models import Evidence
 from vbgraph.extract.symbols import (SYMBOL_RX, Symbol, doc_type_from_code, issuer_info, issuer_row,
                                      parse_symbol, scope_class)
-from vbgraph.extract.tables import doc_type_kind, doc_types, fold, fold_words, known_documents, \
-    named_laws, provinces
+from vbgraph.extract.tables import doc_types, fold, fold_words, known_documents, named_laws, provinces
 from vbgraph.extract.text import NormText
 
 
@@ -113,7 +112,7 @@ def _doc_type_before(text: str, start: int) -> tuple[str | None, int]:
     return (row["doc_type"] if row else None), m.start("t")
 
 
-def _describe(text: str, after: int, m: Mention, plan_province: str | None) -> None:
+def _describe(text: str, after: int, m: Mention) -> None:
     """Issuer and title from the words after a mention: "… của Thủ tướng Chính phủ về …"."""
     pos = after
     im = _ISSUER_RX.match(text, pos)
@@ -161,7 +160,7 @@ def find_mentions(nt: NormText, plan_province: str | None, skip: list[tuple[int,
         d = date_right_after(text, sym.end) or _date_after_place(text, sym.end)
         if d:
             m.date, m.year, m.end = d.iso, d.year, d.end
-        _describe(text, m.end, m, plan_province)
+        _describe(text, m.end, m)
         mentions.append(m)
         taken.append((sym.start, sym.end))
 

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 # the name keys live beside the extractor, which uses them too; re-exported for the scorer's callers
-from vbgraph.extract.names import _WORD_RE, abbreviations, agency_key, fold, movement_key  # noqa: F401
+from vbgraph.extract.names import _WORD_RE, agency_key, fold, movement_key  # noqa: F401
 
 PRF_METRICS = ("citations_numbered", "citations_named", "doc_relations", "agencies", "movements")
 PLAN_FIELDS = ("symbol", "date", "level", "province", "year")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from vbgraph.extract.dates import _SPELLED, find_dates
+from vbgraph.extract.dates import find_dates
 from vbgraph.extract.symbols import SYMBOL_RX, doc_type_from_code, issuer_row, parse_symbol
 from vbgraph.extract.tables import doc_types, fold, provinces, read_table
 from vbgraph.extract.text import NormText
@@ -97,7 +97,6 @@ def extract_plan(nt: NormText) -> tuple[dict, list[tuple[int, int]]]:
         plan["doc_type"] = doc_type_from_code(sym)
 
     # issuer: the header block above the quốc hiệu, else the preamble's "<unit> ban hành/xây dựng"
-    head_block = text[:lines[heading[0]][0]] if heading else header[:600]
     issuer_line = None
     for _, ln in lines[:12]:
         if lines and heading and _ >= lines[heading[0]][0]:
@@ -157,7 +156,6 @@ def _level_and_district(unit: str, title: str, sym) -> tuple[str | None, str | N
                         ("thành phố", "district"), ("tỉnh", "province")):
         if re.search(rf"(?<![\w]){kind}(?![\w])", u):
             if level in ("district", "commune"):
-                m = _LOCAL_UNIT_RX.search(title) if kind in title else None
                 name = None
                 for where in (unit, title):
                     for mm in _LOCAL_UNIT_RX.finditer(where):

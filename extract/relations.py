@@ -7,7 +7,7 @@ from functools import lru_cache
 
 from vbgraph.extract.citations import Citation, Mention
 from vbgraph.extract.models import Evidence
-from vbgraph.extract.tables import doc_type_kind, fold_words, read_table
+from vbgraph.extract.tables import doc_type_kind, read_table
 from vbgraph.extract.text import NormText
 
 _SECTION_RX = re.compile(r"^(?:[IVX]{1,4}[.)/]|PHẦN|Phần[ ]|Điều[ ]1|A[.)][ ]|1[.)][ ])|MỤC ĐÍCH", re.M)

@@ -30,7 +30,7 @@ from functools import lru_cache
 import networkx as nx
 
 from vbgraph.extract.tables import fold_words, read_table
-from vbgraph.graph.identity import province_id, slug
+from vbgraph.graph.identity import slug
 
 STATUSES = ("còn hiệu lực", "hết hiệu lực toàn bộ", "hết hiệu lực một phần", "chưa có hiệu lực", "không xác định")
 UNKNOWN = "không xác định"

@@ -37,23 +37,15 @@ def read_graph_json(path: str | Path) -> nx.MultiDiGraph:
 
 def build_from(paths: list[str], quiet: bool = False) -> nx.MultiDiGraph:
     """Extract and build the graph of these files/folders now (one bad file is reported and skipped)."""
-    from vbgraph.extract.errors import InputError
     from vbgraph.extract.pipeline import expand_paths
-    from vbgraph.extract.readers import read_document
-    from vbgraph.graph.build import build_graph, ingest_text
+    from vbgraph.graph.build import build_graph
+    from vbgraph.jobs import ingest_paths
 
-    files = expand_paths(paths)
-    if not files:
+    if not expand_paths(paths):
         raise SurfaceError(f"no readable documents in {', '.join(paths)}", 2)
-    if not quiet and len(files) > 1 and sys.stderr.isatty():
-        from tqdm import tqdm
-        files = tqdm(files, desc="extract", unit="file")
-    docs = []
-    for path in files:
-        try:
-            docs.append(ingest_text(read_document(path), str(path)))
-        except InputError as exc:
-            print(f"vbgraph: {path}: {exc.problem}", file=sys.stderr)
+    docs, failures = ingest_paths(paths, quiet)
+    for path, problem in failures:
+        print(f"vbgraph: {path}: {problem}", file=sys.stderr)
     return build_graph(docs)
 
 

@@ -21,7 +21,6 @@ import logging
 import re
 import sys
 import textwrap
-from pathlib import Path
 
 from vbgraph.queries.catalog import QueryError, bind, catalog, get, parse_assignments
 

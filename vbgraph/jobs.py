@@ -73,7 +73,7 @@ def build(paths, out_dir: Path, quiet: bool = False, neo4j_uri: str | None = Non
 
 
 def _outdated_count(graph) -> int:
-    """Citations of a document that something supersedes (the legal-status rules refine this)."""
-    superseded = {v for _, v, d in graph.edges(data=True) if d["type"] == "SUPERSEDES"}
-    return sum(1 for _, v, d in graph.edges(data=True)
-               if d["type"] in ("CITES", "IMPLEMENTS", "BASED_ON") and v in superseded)
+    """Outdated citations as of today, counted exactly as `vbgraph report outdated` lists them."""
+    from vbgraph.graph.report import outdated_rows
+
+    return len(outdated_rows(graph))
