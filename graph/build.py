@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterable, Iterator
 
 import networkx as nx
 
@@ -59,6 +60,57 @@ def _merge_node(g: nx.MultiDiGraph, node_id: str, labels: list[str], props: dict
 def _edge(g, src, dst, etype, discriminator, **props):
     key = f"{etype}|{props.get('file') or ''}|{discriminator}"
     g.add_edge(src, dst, key=key, type=etype, key_id=key, **{k: v for k, v in props.items() if v is not None})
+
+
+# A relation between two documents (e.g. "Kế hoạch 765/KH-UBND thực hiện Chỉ thị 33/CT-TTg") that N plans
+# restate is one edge with N statements, not N parallel edges: lineage queries enumerate paths, and N
+# parallel hops would multiply them.  The statements are kept as parallel lists, sorted by file, and the
+# first one also fills the usual provenance properties (file, sentence, start, end, rule, confidence).
+STATED_FIELDS = (("file", "stated_files", ""), ("sentence", "stated_sentences", ""), ("start", "stated_starts", -1),
+                 ("end", "stated_ends", -1), ("rule", "stated_rules", ""), ("confidence", "stated_confidences", 1.0),
+                 ("evidence", "stated_evidence", ""))
+STATED_LISTS = tuple(lst for _, lst, _ in STATED_FIELDS)
+STATED_SCALARS = tuple(one for one, _, _ in STATED_FIELDS)
+
+
+def stated_entries(props: dict) -> list[dict]:
+    """The statements of a shared edge, one dict per file (list placeholders read back as None)."""
+    files = props.get("stated_files") or []
+    out = []
+    for i in range(len(files)):
+        entry = {}
+        for one, lst, missing in STATED_FIELDS:
+            values = props.get(lst) or []
+            v = values[i] if i < len(values) else None
+            entry[one] = None if v == missing and one != "confidence" else v
+        out.append(entry)
+    return out
+
+
+def stated_props(entries: list[dict], extra: dict) -> dict:
+    """Properties of a shared edge from its statements (one per file, the last given per file wins)."""
+    by_file = {e["file"]: e for e in entries}
+    ordered = [by_file[f] for f in sorted(by_file)]
+    props = {k: v for k, v in extra.items() if k not in STATED_LISTS and k not in STATED_SCALARS}
+    for one, lst, missing in STATED_FIELDS:
+        # Neo4j lists hold no nulls: a missing value is written as the placeholder
+        props[lst] = [missing if e.get(one) is None else e[one] for e in ordered]
+        if ordered[0].get(one) is not None:
+            props[one] = ordered[0][one]
+    props["statements"] = len(ordered)
+    return props
+
+
+def stated_edge(g: nx.MultiDiGraph, src: str, dst: str, etype: str, entry: dict, extra: dict) -> None:
+    key = f"{etype}|stated|{src}>{dst}"
+    data = g.get_edge_data(src, dst, key)
+    if data is None:
+        g.add_edge(src, dst, key=key, type=etype, key_id=key, **stated_props([entry], extra))
+        return
+    base = {k: v for k, v in data.items() if k not in ("type", "key_id")}
+    merged = stated_props(stated_entries(data) + [entry], {**base, **extra})
+    data.clear()
+    data.update(type=etype, key_id=key, **merged)
 
 
 def _add_provinces(g: nx.MultiDiGraph) -> None:
@@ -129,9 +181,10 @@ def add_document(g: nx.MultiDiGraph, doc: Ingested) -> str:
         if not src or not dst or src == dst:
             continue
         etype, extra = DOC_RELATION_EDGE.get(r["type"], ("CITES", {}))
-        _edge(g, src, dst, etype, f"{src}>{dst}", file=file, evidence=r.get("evidence"),
-              start=where.get("start"), end=where.get("end"), sentence=where.get("sentence"),
-              rule=where.get("rule"), confidence=where.get("confidence", 1.0), **extra)
+        stated_edge(g, src, dst, etype, {
+            "file": file, "sentence": where.get("sentence"), "start": where.get("start"),
+            "end": where.get("end"), "rule": where.get("rule"), "confidence": where.get("confidence", 1.0),
+            "evidence": r.get("evidence")}, extra)
 
     for a, where in zip(rec["agencies"], prov["agencies"]):
         aid = agency_id(a["name"], a.get("scope"))
@@ -161,11 +214,15 @@ def _level_of(scope: str | None) -> str | None:
     return "province" if scope else None
 
 
-def build_graph(docs: list[Ingested]) -> nx.MultiDiGraph:
+def build_graph(docs: Iterable[Ingested]) -> nx.MultiDiGraph:
     g = nx.MultiDiGraph()
     _add_provinces(g)
     for doc in docs:
         add_document(g, doc)
+    return _finish(g)
+
+
+def _finish(g: nx.MultiDiGraph) -> nx.MultiDiGraph:
     from vbgraph.graph.status import enrich  # legal status, succession, 2025 provinces and agencies
     enrich(g)
     # an absent property and a null one are the same fact; Neo4j cannot even store the latter
@@ -176,6 +233,42 @@ def build_graph(docs: list[Ingested]) -> nx.MultiDiGraph:
         for k in [k for k, v in data.items() if v is None]:
             del data[k]
     return g
+
+
+# the edges enrich() reads (stated supersession); every other edge may leave memory once it is stored
+KEPT_FOR_ENRICH = ("SUPERSEDES",)
+
+
+def stream_graph(docs: Iterable[Ingested], part_size: int = 2000) -> Iterator[nx.MultiDiGraph]:
+    """``build_graph`` for corpora too large to hold: the same graph, given in parts for
+    ``store.load_parts``.  Every ``part_size`` documents a part carries the edges they added (with their
+    endpoints as they stand then), and those edges leave memory.  The last part is the whole node set,
+    with the properties the full build gives it, plus the supersession and enrichment edges.  A relation
+    restated in two parts arrives twice; the store merges its statements into one edge."""
+    g = nx.MultiDiGraph()
+    _add_provinces(g)
+    pending = 0
+    for doc in docs:
+        add_document(g, doc)
+        pending += 1
+        if pending == part_size:
+            yield _take_edges(g)
+            pending = 0
+    if pending:
+        yield _take_edges(g)
+    yield _finish(g)
+
+
+def _take_edges(g: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    part = nx.MultiDiGraph()
+    taken = [(u, v, k, d) for u, v, k, d in g.edges(keys=True, data=True) if d["type"] not in KEPT_FOR_ENRICH]
+    for u, v, k, d in taken:
+        for n in (u, v):
+            if n not in part:
+                part.add_node(n, **g.nodes[n])
+        part.add_edge(u, v, key=k, **d)
+    g.remove_edges_from([(u, v, k) for u, v, k, _ in taken])
+    return part
 
 
 def summary(g: nx.MultiDiGraph) -> dict:

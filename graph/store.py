@@ -45,6 +45,8 @@ from typing import Any, Iterable
 
 import networkx as nx
 
+from vbgraph.graph.build import stated_entries, stated_props
+
 COMMON_LABEL = "Node"
 NODE_LABELS = ("Document", "Plan", "Agency", "Province", "Movement", "SourceFile")
 REL_TYPES = ("IMPLEMENTS", "BASED_ON", "CITES", "AMENDS", "GUIDES", "DETAILS", "SUPERSEDES", "ASSIGNS",
@@ -110,8 +112,16 @@ _MERGE_NODES = ("UNWIND $rows AS row MERGE (n:" + COMMON_LABEL + " {{id: row.id}
 _MERGE_RELS = ("UNWIND $rows AS row MATCH (a:" + COMMON_LABEL + " {{id: row.src}}) "
                "MATCH (b:" + COMMON_LABEL + " {{id: row.dst}}) "
                "MERGE (a)-[r:{type} {{key_id: row.key}}]->(b) SET r += row.props RETURN count(r) AS n")
-_DELETE_FILE_RELS = ("MATCH (a)-[r:{type}]->(b) WHERE r.file IN $files WITH r, a.id AS s, b.id AS d LIMIT $batch "
-                     "DELETE r RETURN s, d")
+_DELETE_FILE_RELS = ("MATCH (a)-[r:{type}]->(b) WHERE r.file IN $files AND r.stated_files IS NULL "
+                     "WITH r, a.id AS s, b.id AS d LIMIT $batch DELETE r RETURN s, d")
+# shared edges (one per relation between two documents, with the statements of every file that states it):
+# taken out whole, and what the other files state is put back by the load
+_TAKE_STATED_BY_FILES = ("MATCH (a)-[r:{type}]->(b) WHERE r.stated_files IS NOT NULL "
+                         "AND any(f IN r.stated_files WHERE f IN $files) "
+                         "WITH r, a.id AS s, b.id AS d, properties(r) AS p LIMIT $batch DELETE r RETURN s, d, p")
+_TAKE_STATED = ("UNWIND $rows AS row MATCH (a:" + COMMON_LABEL + " {{id: row.src}})-[r:{type} {{key_id: row.key}}]->"
+                "(b:" + COMMON_LABEL + " {{id: row.dst}}) WITH row, r, properties(r) AS p DELETE r "
+                "RETURN row.src AS s, row.dst AS d, p")
 _DELETE_ORPHANS = ("UNWIND $ids AS id MATCH (n:" + COMMON_LABEL + " {id: id}) "
                    "WHERE NOT n:Province AND (NOT n:Plan OR n.source_file IN $files) "
                    "AND NOT EXISTS { MATCH (n)-[r]-() WHERE r.file IS NOT NULL OR type(r) <> 'LOCATED_IN' } "
@@ -197,45 +207,48 @@ class CypherStore(GraphStore):
     """The load algorithm shared by both stores (they differ only in how a statement runs)."""
 
     def load(self, graph: nx.MultiDiGraph, replace_files: list[str] | None = None) -> dict:
+        return self.load_parts([graph], replace_files)
+
+    def load_parts(self, parts: Iterable[nx.MultiDiGraph], replace_files: list[str] | None = None) -> dict:
+        """Load a graph given in parts (``build.stream_graph``): the replaced files' relationships go first,
+        each part is merged as it comes (and can then leave memory), the orphans go last, one save.
+        Each part is validated before it is written; a part that fails stops the load after the parts
+        before it were written (run the same load again)."""
         started = time.perf_counter()
-        nodes = node_rows(graph)          # validate everything before the store is touched
-        rels = relationship_rows(graph)
         files = [str(f) for f in replace_files or []]
-        seconds: dict[str, float] = {}
-        stats = {"nodes": graph.number_of_nodes(), "relationships": graph.number_of_edges(),
-                 "deleted_relationships": 0, "deleted_nodes": 0, "batches": 0}
+        seconds = dict.fromkeys(("schema", "delete_relationships", "nodes", "relationships"), 0.0)
+        stats = {"nodes": 0, "relationships": 0, "deleted_relationships": 0, "deleted_nodes": 0, "batches": 0,
+                 "parts": 0}
 
         t = time.perf_counter()
         self._ensure_schema()
         seconds["schema"] = time.perf_counter() - t
 
-        touched: set[str] = set()
         t = time.perf_counter()
-        if files:
-            present = {row["t"] for row in self._write(_TYPES_IN_STORE, {})}
-            for etype in (name for name in REL_TYPES if name in present):  # per type: Neo4j's index on file
-                while True:
-                    rows = self._write(_DELETE_FILE_RELS.format(type=etype), {"files": files, "batch": self.batch_size})
-                    for row in rows:
-                        touched.update((row["s"], row["d"]))
-                    stats["deleted_relationships"] += len(rows)
-                    if len(rows) < self.batch_size:
-                        break
+        touched, kept = self._take_files(files, stats)
         seconds["delete_relationships"] = time.perf_counter() - t
 
-        t = time.perf_counter()
-        self._merge_batches(((":".join(labels), _MERGE_NODES.format(labels=labels_clause(labels)), rows)
-                             for labels, rows in nodes.items()), stats)
-        seconds["nodes"] = time.perf_counter() - t
+        loaded: set[str] = set()
+        for part in parts:
+            nodes = node_rows(part)          # validate the part before the store is touched
+            rels = relationship_rows(part)
+            loaded.update(map(str, part.nodes))
+            stats["relationships"] += part.number_of_edges()
+            stats["parts"] += 1
+            t = time.perf_counter()
+            self._merge_batches(((":".join(labels), _MERGE_NODES.format(labels=labels_clause(labels)), rows)
+                                 for labels, rows in nodes.items()), stats)
+            seconds["nodes"] += time.perf_counter() - t
+            t = time.perf_counter()
+            self._merge_stated(rels, kept)
+            self._merge_batches(((etype, _MERGE_RELS.format(type=_type_name(etype)), rows)
+                                 for etype, rows in rels.items()), stats)
+            seconds["relationships"] += time.perf_counter() - t
+            del nodes, rels
+        stats["nodes"] = len(loaded)
 
         t = time.perf_counter()
-        self._merge_batches(((etype, _MERGE_RELS.format(type=_type_name(etype)), rows)
-                             for etype, rows in rels.items()), stats)
-        seconds["relationships"] = time.perf_counter() - t
-
-        t = time.perf_counter()
-        candidates = sorted(touched - set(map(str, graph.nodes)))
-        for batch in _chunks(candidates, self.batch_size):
+        for batch in _chunks(sorted(touched - loaded), self.batch_size):
             stats["deleted_nodes"] += self._write(_DELETE_ORPHANS, {"ids": batch, "files": files})[0]["n"]
         seconds["delete_orphans"] = time.perf_counter() - t
 
@@ -243,6 +256,60 @@ class CypherStore(GraphStore):
         seconds["total"] = time.perf_counter() - started
         stats["seconds"] = {k: round(v, 4) for k, v in seconds.items()}
         return stats
+
+    def _take_files(self, files: list[str], stats: dict) -> tuple[set[str], dict]:
+        """Delete what ``files`` contributed: their relationships, and their statements on shared edges.
+        Returns the endpoints touched and the other files' statements of the shared edges taken out."""
+        touched: set[str] = set()
+        kept: dict[tuple[str, str, str, str], list] = {}   # (type, src, dst, key) → [props, other files' statements]
+        if not files:
+            return touched, kept
+        present = {row["t"] for row in self._write(_TYPES_IN_STORE, {})}
+        for etype in (name for name in REL_TYPES if name in present):  # per type: Neo4j's index on file
+            while True:
+                rows = self._write(_DELETE_FILE_RELS.format(type=etype), {"files": files, "batch": self.batch_size})
+                for row in rows:
+                    touched.update((row["s"], row["d"]))
+                stats["deleted_relationships"] += len(rows)
+                if len(rows) < self.batch_size:
+                    break
+            while True:
+                rows = self._write(_TAKE_STATED_BY_FILES.format(type=etype),
+                                   {"files": files, "batch": self.batch_size})
+                for row in rows:
+                    touched.update((row["s"], row["d"]))
+                    rest = [e for e in stated_entries(row["p"]) if e["file"] not in files]
+                    if rest:
+                        kept[(etype, row["s"], row["d"], row["p"]["key_id"])] = [row["p"], rest]
+                    else:
+                        stats["deleted_relationships"] += 1
+                if len(rows) < self.batch_size:
+                    break
+        return touched, kept
+
+    def _merge_stated(self, rels: dict[str, list[dict]], kept: dict) -> None:
+        """Shared edges in ``rels`` get the statements the store already holds for them (other files');
+        the stored copy is taken out, so the merge below writes the union as one new edge."""
+        for etype, rows in rels.items():
+            shared = [row for row in rows if "stated_files" in row["props"]]
+            for batch in _chunks(shared, self.batch_size):
+                for stored in self._write(_TAKE_STATED.format(type=_type_name(etype)),
+                                          {"rows": [{"src": r["src"], "dst": r["dst"], "key": r["key"]}
+                                                    for r in batch]}):
+                    kept.setdefault((etype, stored["s"], stored["d"], stored["p"]["key_id"]),
+                                    [stored["p"], stated_entries(stored["p"])])
+                for row in batch:
+                    held = kept.pop((etype, row["src"], row["dst"], row["key"]), None)
+                    if held:
+                        files = {e["file"] for e in stated_entries(row["props"])}
+                        others = [e for e in held[1] if e["file"] not in files]
+                        row["props"] = stated_props(others + stated_entries(row["props"]), row["props"])
+        # statements of other files whose edge the loaded graph does not hold: put back as they were
+        for (etype, src, dst, key), (props, entries) in kept.items():
+            base = {k: v for k, v in props.items() if k not in _EDGE_STRUCTURE}
+            rels.setdefault(etype, []).append(
+                {"src": src, "dst": dst, "key": key, "props": stated_props(entries, base)})
+        kept.clear()
 
     def _merge_batches(self, groups: Iterable[tuple[str, str, list[dict]]], stats: dict) -> None:
         """Run each (name, query, rows) group a batch per transaction; every row must be merged."""

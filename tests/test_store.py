@@ -10,7 +10,7 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from vbgraph.graph.build import build_graph, ingest_text
+from vbgraph.graph.build import build_graph, ingest_text, stream_graph
 from vbgraph.graph.kglite_store import KgliteStore
 from vbgraph.graph.neo4j_store import Neo4jStore
 from vbgraph.graph.store import GraphStore, open_store, read_json, write_json
@@ -192,6 +192,55 @@ def test_a_replaced_file_with_no_new_version_leaves_no_orphan(store, corpus):
     # that the loaded graph does not hold is an orphan too); the store is the 4-file graph
     assert store_nodes(store) == graph_nodes(others)
     assert store_edges(store) == graph_edges(others)
+
+
+RESTATED = ("vn/national/2021/23-ct-ttg", "vn/national/2021/76-nq-cp")   # stated by the plans of 000, 002 and 004
+
+
+def test_a_relation_restated_by_several_plans_is_one_edge_with_each_statement(store, corpus):
+    g = corpus["graph"]
+    stating = sorted(p for p, d in corpus["docs"].items()
+                     if any(r["type"] == "implements" and "23/CT-TTg" in r["from"] and "76/NQ-CP" in r["to"]
+                            for r in d.record["doc_relations"]))
+    assert len(stating) == 3 and str(EDITED) in stating
+    query = ("MATCH (:Node {id: $s})-[r:IMPLEMENTS]->(:Node {id: $d}) "
+             "RETURN r.stated_files AS files, r.statements AS n, r.file AS file, r.sentence AS sentence, "
+             "r.stated_sentences AS sentences")
+    store.load(g)
+    [row] = store.run(query, {"s": RESTATED[0], "d": RESTATED[1]})
+    assert row["files"] == stating and row["n"] == 3
+    assert row["file"] == stating[0] and row["sentence"] == row["sentences"][0]
+    assert all("23/CT-TTg" in s for s in row["sentences"])
+
+    # the edited file goes: its statement goes, the other two stay on the one edge
+    others = build_graph([d for p, d in corpus["docs"].items() if p != str(EDITED)])
+    store.load(others, replace_files=[str(EDITED)])
+    [row] = store.run(query, {"s": RESTATED[0], "d": RESTATED[1]})
+    assert row["files"] == stating[:2] and row["n"] == 2
+    # and it comes back with its own graph alone
+    store.load(build_graph([corpus["docs"][str(EDITED)]]), replace_files=[str(EDITED)])
+    [row] = store.run(query, {"s": RESTATED[0], "d": RESTATED[1]})
+    assert row["files"] == stating and row["n"] == 3
+    assert store_edges(store) == graph_edges(g)
+
+
+def test_a_graph_streamed_in_parts_is_stored_as_the_whole_graph(store, corpus):
+    """stream_graph (bounded memory for large corpora) → load_parts gives the store a full load gives:
+    parts of two plans split the restated relation 23/CT-TTg → 76/NQ-CP over two parts."""
+    g = corpus["graph"]
+    parts = list(stream_graph(corpus["docs"].values(), part_size=2))
+    assert len(parts) == 4                   # 2 + 2 + 1 plans, then the nodes and enrichment edges
+    assert sum(p.number_of_edges() for p in parts) > g.number_of_edges()   # the restated edge came twice
+    assert set(parts[-1]) == set(g) and all(d["type"] == "SUPERSEDES" or "file" not in d
+                                            for *_, d in parts[-1].edges(data=True))
+    stats = store.load_parts(parts)
+    assert stats["parts"] == 4 and stats["nodes"] == g.number_of_nodes()
+    assert store_edges(store) == graph_edges(g)
+    assert store_nodes(store) == graph_nodes(g)
+    props = {r["id"]: r["p"] for r in store.run("MATCH (n) RETURN n.id AS id, properties(n) AS p")}
+    for node_id, data in g.nodes(data=True):
+        assert {k: props[node_id].get(k) for k in data if k != "labels"} == \
+            {k: v for k, v in data.items() if k != "labels"}, node_id
 
 
 # --- queries -------------------------------------------------------------------------------
