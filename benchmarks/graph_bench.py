@@ -33,7 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from synthetic import generate, load_templates  # noqa: E402
 
-from vbgraph.graph.build import build_graph  # noqa: E402
+from vbgraph.graph.build import build_graph, stream_graph  # noqa: E402
 from vbgraph.graph.store import open_store  # noqa: E402
 from vbgraph.queries import catalog  # noqa: E402
 
@@ -67,28 +67,23 @@ def loadavg() -> str:
     return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
-def pick_params(g, runs: int, seed: int) -> dict[str, list[dict]]:
-    """Random existing parameters: plans that implement something (lineage), plans citing documents
-    (outdated, by citing plan — plus a few whole-province runs), documents implemented (provinces)."""
+def pick_params(store, runs: int, seed: int) -> dict[str, list[dict]]:
+    """Random existing parameters, read from the loaded store: department/district plans (lineage),
+    plans (outdated, by citing plan — half of them plans citing a superseded document, so the query has
+    rows to return — plus a few whole-province runs), documents implemented (provinces)."""
     rng = random.Random(seed)
-    lineage, implemented, citing, provinces = [], [], [], []
-    for node, data in g.nodes(data=True):
-        labels = data["labels"]
-        if "Plan" in labels:
-            citing.append(node)
-            if data.get("level") in ("department", "district"):
-                lineage.append(node)
-        elif "Province" in labels:
-            provinces.append(data["name"])
-    for src, dst, data in g.edges(data=True):
-        if data["type"] == "IMPLEMENTS" and g.nodes[dst].get("level") in ("national", "party", "province"):
-            implemented.append(dst)
-    implemented = sorted(set(implemented))
-    # outdated: half the runs on plans that cite a superseded document, so the query has rows to return
-    superseded = {dst for _, dst, d in g.edges(data=True) if d["type"] == "SUPERSEDES"}
-    stale = sorted({src for src, dst, d in g.edges(data=True)
-                    if dst in superseded and d["type"] in ("IMPLEMENTS", "BASED_ON", "CITES")})
-    out = {
+
+    def ids(cypher: str) -> list[str]:
+        return sorted(r["id"] for r in store.run(cypher))
+
+    lineage = ids("MATCH (p:Plan) WHERE p.level IN ['department', 'district'] RETURN p.id AS id")
+    citing = ids("MATCH (p:Plan) RETURN p.id AS id")
+    implemented = ids("MATCH (d:Document) WHERE d.level IN ['national', 'party', 'province'] "
+                      "AND EXISTS { MATCH (d)<-[:IMPLEMENTS]-(:Document) } RETURN d.id AS id")
+    stale = ids("MATCH (c:Plan) WHERE EXISTS { MATCH (c)-[:IMPLEMENTS|BASED_ON|CITES]->(:Document)"
+                "<-[:SUPERSEDES]-(:Document) } RETURN c.id AS id")
+    provinces = sorted(r["name"] for r in store.run("MATCH (p:Province) RETURN p.name AS name"))
+    return {
         "lineage_up": [{"id": rng.choice(lineage)} for _ in range(runs)],
         "provinces_implementing": [{"id": rng.choice(implemented), "mode": rng.choice(["strict", "loose"])}
                                    for _ in range(runs)],
@@ -97,7 +92,6 @@ def pick_params(g, runs: int, seed: int) -> dict[str, list[dict]]:
         "outdated_citations_by_province": [{"province": rng.choice(provinces), "as_of": "2025-12-31"}
                                            for _ in range(max(5, runs // 20))],
     }
-    return out
 
 
 def time_queries(store, params: dict[str, list[dict]], budget_s: float) -> dict:
@@ -126,7 +120,8 @@ def time_queries(store, params: dict[str, list[dict]], budget_s: float) -> dict:
     return result
 
 
-def bench_store(kind: str, g, params, args, workdir: Path) -> dict:
+def bench_store(kind: str, n: int, args, templates, workdir: Path, params: dict | None) -> dict:
+    """Build N plans into one store (streamed in parts unless --part-size 0), then time the queries."""
     out: dict = {"store": kind}
     server = None
     state = workdir / f"{kind}-state"
@@ -141,23 +136,39 @@ def bench_store(kind: str, g, params, args, workdir: Path) -> dict:
     store = None
     try:   # the server is stopped whatever fails after it started
         if kind == "neo4j" and args.neo4j_uri:   # credentials from NEO4J_USER / NEO4J_PASSWORD
-            store = open_store("neo4j", uri=uri, batch_size=args.batch)
+            store = open_store("neo4j", uri=uri, batch_size=args.batch, write_workers=args.workers)
             store.clear()
         elif kind == "neo4j":
-            store = open_store("neo4j", uri=uri, auth=None, batch_size=args.batch)
+            store = open_store("neo4j", uri=uri, auth=None, batch_size=args.batch, write_workers=args.workers)
         else:
             store = open_store("kglite", path=workdir / "kglite" / "graph", batch_size=args.batch * 2)
+        docs = generate(n, seed=args.seed, templates=templates)
         t = time.perf_counter()
-        stats = store.load(g)
+        if args.part_size:
+            stats = store.load_parts(stream_graph(docs, part_size=args.part_size))
+        else:
+            g = build_graph(docs)
+            out["build_s"] = round(time.perf_counter() - t, 2)
+            out["python_rss_after_build_mb"] = round(rss_mb())
+            t = time.perf_counter()
+            stats = store.load(g)
+            del g
         load_s = time.perf_counter() - t
         secs = stats["seconds"]
-        out.update({
-            "load_s": round(load_s, 2), "node_phase_s": secs.get("nodes"), "rel_phase_s": secs.get("relationships"),
-            "save_s": secs.get("save"),
-            "rels_per_s": round(stats["relationships"] / secs["relationships"]) if secs.get("relationships") else None,
-            "rels_per_s_whole_load": round(stats["relationships"] / load_s),
-            "load_avg_after_load": loadavg()})
         out["counts"] = store.counts()
+        store_s = sum(secs.get(k) or 0 for k in ("schema", "delete_relationships", "nodes", "relationships",
+                                                 "delete_orphans", "save"))
+        rels = out["counts"]["relationships"]
+        out.update({
+            "streamed": bool(args.part_size), "load_s": round(load_s, 2),
+            "build_in_load_s": round(load_s - store_s, 2) if args.part_size else None,
+            "node_phase_s": round(secs.get("nodes"), 2), "rel_phase_s": round(secs.get("relationships"), 2),
+            "save_s": secs.get("save"),
+            "rels_per_s": round(rels / secs["relationships"]) if secs.get("relationships") else None,
+            "rels_per_s_store": round(rels / store_s) if store_s else None,
+            "load_avg_after_load": loadavg()})
+        out["python_rss_after_load_mb"] = round(rss_mb())
+        params = params or pick_params(store, args.runs, args.seed)
         out["queries"] = time_queries(store, params, args.query_budget)
         out["python_peak_rss_mb"] = round(rss_mb())
         if server:
@@ -168,25 +179,20 @@ def bench_store(kind: str, g, params, args, workdir: Path) -> dict:
         if server:
             from vbgraph.graph import neo4j_server
             neo4j_server.stop(state_dir=state)
+    out["params"] = params
     return out
 
 
 def bench(n: int, args, templates) -> dict:
-    res: dict = {"plans": n, "load_avg_start": loadavg()}
-    t = time.perf_counter()
-    g = build_graph(generate(n, seed=args.seed, templates=templates))
-    res["build_s"] = round(time.perf_counter() - t, 2)
-    res["graph"] = {"nodes": g.number_of_nodes(), "relationships": g.number_of_edges()}
-    res["python_rss_after_build_mb"] = round(rss_mb())
+    res: dict = {"plans": n, "load_avg_start": loadavg(), "stores": []}
     if not args.json:
-        print(f"\nN={n}: build {res['build_s']} s, graph {res['graph']}, python RSS after build "
-              f"{res['python_rss_after_build_mb']} MiB, load avg {res['load_avg_start']}", flush=True)
-    params = pick_params(g, args.runs, args.seed)
-    res["stores"] = []
+        print(f"\nN={n}: load avg {res['load_avg_start']}", flush=True)
+    params = None
     workdir = Path(tempfile.mkdtemp(prefix=f"vbgraph-bench-{n}-"))
     try:
         for kind in args.stores:
-            r = bench_store(kind, g, params, args, workdir)
+            r = bench_store(kind, n, args, templates, workdir, params)
+            params = r.pop("params")           # the same query parameters on every store
             res["stores"].append(r)
             if not args.json:
                 print_store(n, r, flush=True)
@@ -194,15 +200,15 @@ def bench(n: int, args, templates) -> dict:
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     res["load_avg_end"] = loadavg()
-    del g
-    gc.collect()
     return res
 
 
 def print_store(n: int, r: dict, flush: bool = True) -> None:
-    print(f"\n== N={n} plans, {r['store']}: load {r['load_s']} s (nodes {r['node_phase_s']} s, "
-          f"relationships {r['rel_phase_s']} s, save {r['save_s']} s) → {r['rels_per_s']} rel/s "
-          f"(whole load {r['rels_per_s_whole_load']} rel/s); counts {r['counts']}")
+    how = (f"streamed (build inside the load {r['build_in_load_s']} s)" if r["streamed"]
+           else f"built first in {r['build_s']} s, Python RSS then {r['python_rss_after_build_mb']} MiB")
+    print(f"\n== N={n} plans, {r['store']}: {how}; load {r['load_s']} s (nodes {r['node_phase_s']} s, "
+          f"relationships {r['rel_phase_s']} s, save {r['save_s']} s) → {r['rels_per_s']} rel/s in the "
+          f"relationship phase, {r['rels_per_s_store']} rel/s over all store work; counts {r['counts']}")
     for name, q in r["queries"].items():
         mark = "" if q["p95_ms"] < GOALS["p95_ms"] else "  (> 50 ms goal)"
         print(f"   {name:32s} p50 {q['p50_ms']:9.2f} ms  p95 {q['p95_ms']:9.2f} ms  max {q['max_ms']:9.2f} ms  "
@@ -221,7 +227,10 @@ def main(argv=None) -> int:
     ap.add_argument("--runs", type=int, default=200, help="runs per query (default 200)")
     ap.add_argument("--query-budget", type=float, default=60.0,
                     help="seconds one named query may take over all its runs (then fewer runs; default 60)")
-    ap.add_argument("--batch", type=int, default=5000, help="Neo4j rows per transaction (kglite: twice that)")
+    ap.add_argument("--batch", type=int, default=2000, help="Neo4j rows per transaction (kglite: twice that)")
+    ap.add_argument("--workers", type=int, default=2, help="concurrent Neo4j write transactions (default 2)")
+    ap.add_argument("--part-size", type=int, default=2000,
+                    help="plans per streamed part (build.stream_graph); 0: build the whole graph first")
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--json", action="store_true", help="print one JSON document instead of text")
     args = ap.parse_args(argv)

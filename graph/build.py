@@ -8,6 +8,7 @@ take them unchanged.
 from __future__ import annotations
 
 import hashlib
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator
@@ -235,8 +236,14 @@ def _finish(g: nx.MultiDiGraph) -> nx.MultiDiGraph:
     return g
 
 
-# the edges enrich() reads (stated supersession); every other edge may leave memory once it is stored
+# Edges that stay in memory until the last part: the ones enrich() reads (stated supersession), and the
+# file-less ones (a cited document's LOCATED_IN), which every later file citing the document would add
+# again.  Every other edge belongs to one file and may leave memory once it is stored.
 KEPT_FOR_ENRICH = ("SUPERSEDES",)
+
+
+def _kept(data: dict) -> bool:
+    return data["type"] in KEPT_FOR_ENRICH or not data.get("file")
 
 
 def stream_graph(docs: Iterable[Ingested], part_size: int = 2000) -> Iterator[nx.MultiDiGraph]:
@@ -248,7 +255,12 @@ def stream_graph(docs: Iterable[Ingested], part_size: int = 2000) -> Iterator[nx
     g = nx.MultiDiGraph()
     _add_provinces(g)
     pending = 0
+    seen: set[str] = set()
     for doc in docs:
+        if doc.path in seen:          # its edges may be stored already: adding them again would double them
+            warnings.warn(f"{doc.path}: given twice, read once")
+            continue
+        seen.add(doc.path)
         add_document(g, doc)
         pending += 1
         if pending == part_size:
@@ -260,8 +272,8 @@ def stream_graph(docs: Iterable[Ingested], part_size: int = 2000) -> Iterator[nx
 
 
 def _take_edges(g: nx.MultiDiGraph) -> nx.MultiDiGraph:
-    part = nx.MultiDiGraph()
-    taken = [(u, v, k, d) for u, v, k, d in g.edges(keys=True, data=True) if d["type"] not in KEPT_FOR_ENRICH]
+    part = nx.MultiDiGraph(nodes_follow=True)    # the last part brings every node's final properties
+    taken = [(u, v, k, d) for u, v, k, d in g.edges(keys=True, data=True) if not _kept(d)]
     for u, v, k, d in taken:
         for n in (u, v):
             if n not in part:

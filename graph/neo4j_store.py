@@ -8,6 +8,8 @@ NEO4J_USER, NEO4J_PASSWORD, else the bundled server); the password is never prin
 """
 from __future__ import annotations
 
+import random
+import time
 from typing import Any
 
 from vbgraph.graph.neo4j_server import connect_settings, describe_settings
@@ -18,7 +20,7 @@ _FROM_ENV = object()
 
 class Neo4jStore(CypherStore):
     def __init__(self, uri: str | None = None, auth: Any = _FROM_ENV, database: str | None = None,
-                 batch_size: int = 5000):
+                 batch_size: int = 2000, write_workers: int = 2):
         from neo4j import GraphDatabase
 
         env_uri, env_auth = connect_settings()
@@ -26,6 +28,10 @@ class Neo4jStore(CypherStore):
         auth = env_auth if auth is _FROM_ENV else auth
         self.database = database
         self.batch_size = batch_size
+        # the server runs one transaction on one core: two at once keep both cores of a small machine busy
+        self.write_workers = write_workers
+        self.max_attempts = 20
+        self.retries = 0            # transactions run again after a deadlock or a lost connection
         self._described = (describe_settings(self.uri, auth) if auth is None or isinstance(auth, tuple)
                            else f"{self.uri} ({type(auth).__name__} auth)")
         self._driver = GraphDatabase.driver(self.uri, auth=auth)
@@ -54,8 +60,24 @@ class Neo4jStore(CypherStore):
         self._schema_done = True
 
     def _write(self, cypher: str, params: dict) -> list[dict]:
-        with self._driver.session(database=self.database) as session:
-            return session.execute_write(lambda tx: [dict(r) for r in tx.run(cypher, params)])
+        """One statement in one write transaction.  Concurrent batches that share a busy endpoint can
+        deadlock; the server then aborts one of them, which is run again at once (after a short random
+        pause) instead of after the driver's back-off of a second or more."""
+        from neo4j.exceptions import ServiceUnavailable, SessionExpired, TransientError
+
+        for attempt in range(1, self.max_attempts + 1):
+            try:
+                with self._driver.session(database=self.database) as session:
+                    with session.begin_transaction() as tx:
+                        rows = [dict(r) for r in tx.run(cypher, params)]
+                        tx.commit()
+                        return rows
+            except (TransientError, ServiceUnavailable, SessionExpired):
+                if attempt == self.max_attempts:
+                    raise
+                self.retries += 1
+                time.sleep(random.uniform(0.01, 0.05) * attempt)
+        raise AssertionError("unreachable")
 
     def run(self, cypher: str, params: dict | None = None, write: bool = False) -> list[dict]:
         with self._driver.session(database=self.database) as session:

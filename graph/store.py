@@ -41,7 +41,7 @@ import os
 import time
 from abc import ABC, abstractmethod
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 import networkx as nx
 
@@ -109,9 +109,18 @@ def _chunks(rows: list, size: int) -> Iterable[list]:
 
 _MERGE_NODES = ("UNWIND $rows AS row MERGE (n:" + COMMON_LABEL + " {{id: row.id}}) "
                 "SET n{labels}, n += row.props RETURN count(n) AS n")
-_MERGE_RELS = ("UNWIND $rows AS row MATCH (a:" + COMMON_LABEL + " {{id: row.src}}) "
-               "MATCH (b:" + COMMON_LABEL + " {{id: row.dst}}) "
-               "MERGE (a)-[r:{type} {{key_id: row.key}}]->(b) SET r += row.props RETURN count(r) AS n")
+# Relationships are created, not MERGEd: MERGE locks both endpoints to check for a twin, and concurrent
+# batches sharing a busy endpoint (a directive cited by thousands of plans) then deadlock and run again.
+# A load's rows are unique, so a relationship needs CREATE unless the store already holds it: a type the
+# store holds none of at the start of the load is created outright, otherwise existing ones are updated
+# first (_UPDATE_RELS) and the rest created.
+_CREATE_RELS = ("UNWIND $rows AS row MATCH (a:" + COMMON_LABEL + " {{id: row.src}}) "
+                "MATCH (b:" + COMMON_LABEL + " {{id: row.dst}}) "
+                "CREATE (a)-[r:{type} {{key_id: row.key}}]->(b) SET r += row.props RETURN count(r) AS n")
+_UPDATE_RELS = ("UNWIND $rows AS row MATCH (a:" + COMMON_LABEL + " {{id: row.src}})-[r:{type} {{key_id: row.key}}]->"
+                "(b:" + COMMON_LABEL + " {{id: row.dst}}) SET r += row.props RETURN row.src AS s, row.dst AS d, "
+                "row.key AS k")
+_COUNT_TYPE = "MATCH ()-[r:{type}]->() RETURN count(r) AS n"
 _DELETE_FILE_RELS = ("MATCH (a)-[r:{type}]->(b) WHERE r.file IN $files AND r.stated_files IS NULL "
                      "WITH r, a.id AS s, b.id AS d LIMIT $batch DELETE r RETURN s, d")
 # shared edges (one per relation between two documents, with the statements of every file that states it):
@@ -155,6 +164,7 @@ class GraphStore(ABC):
     """A graph database holding the vbgraph model; see the module docstring for the semantics."""
 
     batch_size: int = 5000
+    write_workers: int = 1      # concurrent write transactions while merging (a server store may use more)
 
     @abstractmethod
     def load(self, graph: nx.MultiDiGraph, replace_files: list[str] | None = None) -> dict:
@@ -228,21 +238,28 @@ class CypherStore(GraphStore):
         touched, kept = self._take_files(files, stats)
         seconds["delete_relationships"] = time.perf_counter() - t
 
+        present = {row["t"] for row in self._write(_TYPES_IN_STORE, {})}
+        fresh = {etype for etype in REL_TYPES
+                 if etype not in present or self._write(_COUNT_TYPE.format(type=etype), {})[0]["n"] == 0}
         loaded: set[str] = set()
         for part in parts:
             nodes = node_rows(part)          # validate the part before the store is touched
             rels = relationship_rows(part)
+            if part.graph.get("nodes_follow"):
+                # a later part writes every node with its final properties: here only the new endpoints
+                nodes = {labels: [r for r in rows if r["id"] not in loaded] for labels, rows in nodes.items()}
             loaded.update(map(str, part.nodes))
             stats["relationships"] += part.number_of_edges()
             stats["parts"] += 1
             t = time.perf_counter()
-            self._merge_batches(((":".join(labels), _MERGE_NODES.format(labels=labels_clause(labels)), rows)
-                                 for labels, rows in nodes.items()), stats)
+            self._run_batches(((":".join(labels), self._statement(_MERGE_NODES.format(labels=labels_clause(labels))),
+                                rows) for labels, rows in nodes.items()), stats)
             seconds["nodes"] += time.perf_counter() - t
             t = time.perf_counter()
             self._merge_stated(rels, kept)
-            self._merge_batches(((etype, _MERGE_RELS.format(type=_type_name(etype)), rows)
-                                 for etype, rows in rels.items()), stats)
+            self._run_batches(((etype, self._statement(_CREATE_RELS.format(type=_type_name(etype)))
+                                if etype in fresh else self._update_or_create(etype), rows)
+                               for etype, rows in rels.items()), stats)
             seconds["relationships"] += time.perf_counter() - t
             del nodes, rels
         stats["nodes"] = len(loaded)
@@ -254,6 +271,7 @@ class CypherStore(GraphStore):
 
         seconds["save"] = self._after_write()
         seconds["total"] = time.perf_counter() - started
+        stats["retried_transactions"] = getattr(self, "retries", 0)
         stats["seconds"] = {k: round(v, 4) for k, v in seconds.items()}
         return stats
 
@@ -311,15 +329,40 @@ class CypherStore(GraphStore):
                 {"src": src, "dst": dst, "key": key, "props": stated_props(entries, base)})
         kept.clear()
 
-    def _merge_batches(self, groups: Iterable[tuple[str, str, list[dict]]], stats: dict) -> None:
-        """Run each (name, query, rows) group a batch per transaction; every row must be merged."""
-        for name, query, rows in groups:
-            for batch in _chunks(rows, self.batch_size):
-                done = self._write(query, {"rows": batch})[0]["n"]
-                stats["batches"] += 1
-                if done != len(batch):
-                    raise StoreError(f"{name}: {done} of {len(batch)} rows merged "
-                                     "(a relationship whose endpoint is missing from the store?)")
+    def _statement(self, cypher: str) -> Callable[[list[dict]], int]:
+        return lambda batch: self._write(cypher, {"rows": batch})[0]["n"]
+
+    def _update_or_create(self, etype: str) -> Callable[[list[dict]], int]:
+        update, create = _UPDATE_RELS.format(type=_type_name(etype)), _CREATE_RELS.format(type=_type_name(etype))
+
+        def write(batch: list[dict]) -> int:
+            stored = {(r["s"], r["d"], r["k"]) for r in self._write(update, {"rows": batch})}
+            new = [row for row in batch if (row["src"], row["dst"], row["key"]) not in stored]
+            return len(stored) + (self._write(create, {"rows": new})[0]["n"] if new else 0)
+        return write
+
+    def _run_batches(self, groups: Iterable[tuple[str, Callable[[list[dict]], int], list[dict]]], stats: dict) -> None:
+        """Write each (name, write, rows) group a batch at a time; every row must be written.
+        With ``write_workers`` > 1 the batches of a large group run in that many concurrent transactions,
+        one group after the other: a load's rows are unique, so no two batches write the same node or
+        relationship (a deadlock on a shared endpoint is retried by the store's ``_write``)."""
+        def run(job):
+            name, write, batch = job
+            done = write(batch)
+            if done != len(batch):
+                raise StoreError(f"{name}: {done} of {len(batch)} rows written "
+                                 "(a relationship whose endpoint is missing from the store?)")
+
+        for name, write, rows in groups:
+            jobs = [(name, write, batch) for batch in _chunks(rows, self.batch_size)]
+            if self.write_workers <= 1 or len(jobs) < 2 * self.write_workers:
+                for job in jobs:
+                    run(job)
+            else:
+                from concurrent.futures import ThreadPoolExecutor
+                with ThreadPoolExecutor(self.write_workers) as pool:
+                    list(pool.map(run, jobs))
+            stats["batches"] += len(jobs)
 
     def clear(self) -> int:
         n = super().clear()

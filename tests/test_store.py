@@ -243,6 +243,14 @@ def test_a_graph_streamed_in_parts_is_stored_as_the_whole_graph(store, corpus):
             {k: v for k, v in data.items() if k != "labels"}, node_id
 
 
+def test_a_file_given_twice_to_the_stream_is_read_once(store, corpus):
+    doc = corpus["docs"][str(EDITED)]
+    with pytest.warns(UserWarning, match="given twice"):
+        parts = list(stream_graph([doc, doc], part_size=1))
+    store.load_parts(parts)
+    assert store_edges(store) == graph_edges(build_graph([doc]))
+
+
 # --- queries -------------------------------------------------------------------------------
 
 

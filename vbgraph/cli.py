@@ -48,7 +48,8 @@ def _cmd_eval(args) -> int:
 def _cmd_build(args) -> int:
     from vbgraph.jobs import build
 
-    return build(args.paths, Path(args.out), quiet=args.quiet, neo4j_uri=args.neo4j, as_json=args.json)
+    return build(args.paths, Path(args.out), quiet=args.quiet, neo4j_uri=args.neo4j, as_json=args.json,
+                 part_size=args.stream)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -64,6 +65,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default="out", help="output folder (graph.json, records.jsonl, store/)")
     p.add_argument("--neo4j", metavar="URI", help="also load the graph into this Neo4j server "
                    "(credentials from NEO4J_USER / NEO4J_PASSWORD)")
+    p.add_argument("--stream", type=int, default=0, metavar="N",
+                   help="for corpora too large to hold: write the graph in parts of N documents to one store "
+                        "(the --neo4j server if given, else the embedded one); no graph.json")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.add_argument("--json", action="store_true", help="print the summary as JSON")
     p.set_defaults(func=_cmd_build)

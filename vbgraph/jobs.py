@@ -34,9 +34,12 @@ def ingest_paths(paths, quiet: bool = False) -> tuple[list[Ingested], list[tuple
     return docs, failures
 
 
-def build(paths, out_dir: Path, quiet: bool = False, neo4j_uri: str | None = None, as_json: bool = False) -> int:
+def build(paths, out_dir: Path, quiet: bool = False, neo4j_uri: str | None = None, as_json: bool = False,
+          part_size: int = 0) -> int:
     from vbgraph.graph.store import open_store, write_json
 
+    if part_size:
+        return build_streamed(paths, out_dir, part_size, quiet, neo4j_uri, as_json)
     t0 = time.perf_counter()
     docs, failures = ingest_paths(paths, quiet)
     for path, problem in failures:
@@ -69,6 +72,61 @@ def build(paths, out_dir: Path, quiet: bool = False, neo4j_uri: str | None = Non
               f"{stats['nodes']} nodes, {stats['edges']} relationships; "
               f"{stats['unresolved']} unresolved/ambiguous citations, {stats['outdated']} outdated citations; "
               f"written to {out_dir} in {stats['seconds']} s")
+    return 1 if failures else 0
+
+
+def build_streamed(paths, out_dir: Path, part_size: int, quiet: bool = False, neo4j_uri: str | None = None,
+                   as_json: bool = False) -> int:
+    """`vbgraph build --stream N`: the same graph, written to one store in parts of N documents, so that
+    memory holds the nodes but not every relationship (graph.stream_graph).  The store is the Neo4j
+    server when one is given, else the embedded store; no graph.json (it would need the whole graph)."""
+    from vbgraph.graph.build import stream_graph
+    from vbgraph.graph.store import open_store
+    from vbgraph.queries import catalog
+
+    t0 = time.perf_counter()
+    failures: list[tuple[str, str]] = []
+    counted = {"documents": 0, "citations": 0}
+    paths = expand_paths(paths)
+
+    def documents():
+        for path in _progress(paths, not quiet, "extract"):
+            try:
+                doc = ingest_text(read_document(path), str(path))
+            except InputError as exc:
+                failures.append((str(path), exc.problem))
+                print(f"vbgraph: {path}: {exc.problem}", file=sys.stderr)
+                continue
+            except Exception as exc:  # one odd document must not lose the rest of the batch
+                problem = f"extraction failed: {type(exc).__name__}: {exc}"
+                failures.append((str(path), problem))
+                print(f"vbgraph: {path}: {problem}", file=sys.stderr)
+                continue
+            counted["documents"] += 1
+            counted["citations"] += len(doc.record["citations"])
+            yield doc
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    store = open_store("neo4j", uri=neo4j_uri) if neo4j_uri else open_store("kglite", path=out_dir / "store")
+    try:
+        store.load_parts(stream_graph(documents(), part_size=part_size),
+                         replace_files=[str(p) for p in paths] if neo4j_uri else None)
+        counts = store.counts()
+        unresolved = len({r["id"] for r in catalog.run(store, "unresolved_citations", {})})
+        outdated = len(catalog.run(store, "outdated_citations", {}))
+    finally:
+        store.close()
+    stats = {"nodes": counts["nodes"], "edges": counts["relationships"], "unresolved": unresolved,
+             "documents": counted["documents"], "failed": len(failures), "citations": counted["citations"],
+             "outdated": outdated, "seconds": round(time.perf_counter() - t0, 2),
+             "out": neo4j_uri or str(out_dir / "store"), "streamed_parts_of": part_size}
+    if as_json:
+        print(json.dumps(stats, ensure_ascii=False, indent=2))
+    else:
+        print(f"{stats['documents']} documents ({stats['failed']} failed), {stats['citations']} citations → "
+              f"{stats['nodes']} nodes, {stats['edges']} relationships; "
+              f"{stats['unresolved']} unresolved/ambiguous citations, {stats['outdated']} outdated citations; "
+              f"written to {stats['out']} in parts of {part_size} documents in {stats['seconds']} s")
     return 1 if failures else 0
 
 
