@@ -163,7 +163,7 @@ def bench_store(kind: str, n: int, args, templates, workdir: Path, params: dict 
             "streamed": bool(args.part_size), "load_s": round(load_s, 2),
             "build_in_load_s": round(load_s - store_s, 2) if args.part_size else None,
             "node_phase_s": round(secs.get("nodes"), 2), "rel_phase_s": round(secs.get("relationships"), 2),
-            "save_s": secs.get("save"),
+            "save_s": secs.get("save"), "retried_transactions": stats.get("retried_transactions"),
             "rels_per_s": round(rels / secs["relationships"]) if secs.get("relationships") else None,
             "rels_per_s_store": round(rels / store_s) if store_s else None,
             "load_avg_after_load": loadavg()})
@@ -208,7 +208,8 @@ def print_store(n: int, r: dict, flush: bool = True) -> None:
            else f"built first in {r['build_s']} s, Python RSS then {r['python_rss_after_build_mb']} MiB")
     print(f"\n== N={n} plans, {r['store']}: {how}; load {r['load_s']} s (nodes {r['node_phase_s']} s, "
           f"relationships {r['rel_phase_s']} s, save {r['save_s']} s) → {r['rels_per_s']} rel/s in the "
-          f"relationship phase, {r['rels_per_s_store']} rel/s over all store work; counts {r['counts']}")
+          f"relationship phase, {r['rels_per_s_store']} rel/s over all store work; counts {r['counts']}; "
+          f"{r['retried_transactions']} transactions run again")
     for name, q in r["queries"].items():
         mark = "" if q["p95_ms"] < GOALS["p95_ms"] else "  (> 50 ms goal)"
         print(f"   {name:32s} p50 {q['p50_ms']:9.2f} ms  p95 {q['p95_ms']:9.2f} ms  max {q['max_ms']:9.2f} ms  "

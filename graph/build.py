@@ -59,7 +59,10 @@ def _merge_node(g: nx.MultiDiGraph, node_id: str, labels: list[str], props: dict
 
 
 def _edge(g, src, dst, etype, discriminator, **props):
-    key = f"{etype}|{props.get('file') or ''}|{discriminator}"
+    # unique between two endpoints; short, because every relationship stores it: the file as a digest
+    file = props.get("file")
+    tag = hashlib.blake2b(file.encode("utf-8"), digest_size=6).hexdigest() if file else ""
+    key = f"{etype}|{tag}|{discriminator}"
     g.add_edge(src, dst, key=key, type=etype, key_id=key, **{k: v for k, v in props.items() if v is not None})
 
 
@@ -103,7 +106,7 @@ def stated_props(entries: list[dict], extra: dict) -> dict:
 
 
 def stated_edge(g: nx.MultiDiGraph, src: str, dst: str, etype: str, entry: dict, extra: dict) -> None:
-    key = f"{etype}|stated|{src}>{dst}"
+    key = f"{etype}|stated"
     data = g.get_edge_data(src, dst, key)
     if data is None:
         g.add_edge(src, dst, key=key, type=etype, key_id=key, **stated_props([entry], extra))
@@ -170,8 +173,10 @@ def add_document(g: nx.MultiDiGraph, doc: Ingested) -> str:
             ids_by_label.setdefault(fold(key), cid)
         first = where[0] if where else {}
         rel = (c.get("relations") or ["cites"])[0]
-        _edge(g, pid, cid, RELATION_EDGE.get(rel, "CITES"), cid, file=file, count=c.get("mentions", 1),
-              starts=[w["start"] for w in where], ends=[w["end"] for w in where],
+        several = len(where) > 1          # every mention's span, when there is more than the first
+        _edge(g, pid, cid, RELATION_EDGE.get(rel, "CITES"), "", file=file, count=c.get("mentions", 1),
+              starts=[w["start"] for w in where] if several else None,
+              ends=[w["end"] for w in where] if several else None,
               start=first.get("start"), end=first.get("end"), sentence=first.get("sentence"),
               rule=first.get("rule"), confidence=first.get("confidence", 1.0), resolution=resolution)
     if plan.get("symbol"):

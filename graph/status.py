@@ -62,7 +62,7 @@ def _documents(g):
 
 
 def _edge(g, src, dst, etype, discriminator, **props):
-    key = f"{etype}|{discriminator}|{src}>{dst}"
+    key = f"{etype}|{discriminator}"             # unique between its two endpoints
     g.add_edge(src, dst, key=key, type=etype, key_id=key, **{k: v for k, v in props.items() if v not in (None, "")})
 
 

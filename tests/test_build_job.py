@@ -85,3 +85,13 @@ def test_streamed_build_into_neo4j_twice_gives_the_same_graph(whole, inputs, neo
             assert stats[key] == whole["stats"][key], key
     with open_store("neo4j", uri=neo4j_uri) as store:
         assert store_edges(store) == graph_edges(whole["graph"])
+
+
+def test_a_second_build_into_the_same_folder_replaces_the_embedded_store(tmp_path, capsys):
+    for given in (SAMPLES, SAMPLES[:2]):
+        code, stats, _ = run_build(capsys, *map(str, given), "--out", str(tmp_path))
+        assert code == 0 and stats["documents"] == len(given)
+    g = read_json(tmp_path / "graph.json")
+    with open_store("kglite", path=tmp_path / "store") as store:
+        assert store.counts() == {"nodes": g.number_of_nodes(), "relationships": g.number_of_edges()}
+        assert store_edges(store) == graph_edges(g)

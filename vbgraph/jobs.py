@@ -21,17 +21,37 @@ def _progress(items, enabled: bool, desc: str):
     return items
 
 
-def ingest_paths(paths, quiet: bool = False) -> tuple[list[Ingested], list[tuple[str, str]]]:
-    docs: list[Ingested] = []
-    failures: list[tuple[str, str]] = []
+def ingest_each(paths, failures: list[tuple[str, str]], quiet: bool = False, report: bool = False):
+    """Ingested documents one at a time; a file that cannot be read or extracted is added to
+    ``failures`` (and printed at once with ``report``) and the rest go on."""
     for path in _progress(expand_paths(paths), not quiet, "extract"):
         try:
-            docs.append(ingest_text(read_document(path), str(path)))
+            doc = ingest_text(read_document(path), str(path))
         except InputError as exc:
             failures.append((str(path), exc.problem))
         except Exception as exc:  # one odd document must not lose the rest of the batch
             failures.append((str(path), f"extraction failed: {type(exc).__name__}: {exc}"))
+        else:
+            yield doc
+            continue
+        if report:
+            print(f"vbgraph: {failures[-1][0]}: {failures[-1][1]}", file=sys.stderr)
+
+
+def ingest_paths(paths, quiet: bool = False) -> tuple[list[Ingested], list[tuple[str, str]]]:
+    failures: list[tuple[str, str]] = []
+    docs = list(ingest_each(paths, failures, quiet))
     return docs, failures
+
+
+def _print_summary(stats: dict, as_json: bool, where: str) -> None:
+    if as_json:
+        print(json.dumps(stats, ensure_ascii=False, indent=2))
+    else:
+        print(f"{stats['documents']} documents ({stats['failed']} failed), {stats['citations']} citations → "
+              f"{stats['nodes']} nodes, {stats['edges']} relationships; "
+              f"{stats['unresolved']} unresolved/ambiguous citations, {stats['outdated']} outdated citations; "
+              f"written to {where} in {stats['seconds']} s")
 
 
 def build(paths, out_dir: Path, quiet: bool = False, neo4j_uri: str | None = None, as_json: bool = False,
@@ -52,6 +72,7 @@ def build(paths, out_dir: Path, quiet: bool = False, neo4j_uri: str | None = Non
             fh.write(json.dumps(d.record, ensure_ascii=False) + "\n")
     store = open_store("kglite", path=out_dir / "store")
     try:
+        store.clear()                 # the embedded store is this build's graph, not an earlier one's
         store.load(graph)
     finally:
         store.close()
@@ -65,13 +86,7 @@ def build(paths, out_dir: Path, quiet: bool = False, neo4j_uri: str | None = Non
     stats.update(documents=len(docs), failed=len(failures), seconds=round(time.perf_counter() - t0, 2),
                  citations=sum(len(d.record["citations"]) for d in docs),
                  outdated=_outdated_count(graph), out=str(out_dir))
-    if as_json:
-        print(json.dumps(stats, ensure_ascii=False, indent=2))
-    else:
-        print(f"{stats['documents']} documents ({stats['failed']} failed), {stats['citations']} citations → "
-              f"{stats['nodes']} nodes, {stats['edges']} relationships; "
-              f"{stats['unresolved']} unresolved/ambiguous citations, {stats['outdated']} outdated citations; "
-              f"written to {out_dir} in {stats['seconds']} s")
+    _print_summary(stats, as_json, str(out_dir))
     return 1 if failures else 0
 
 
@@ -90,18 +105,7 @@ def build_streamed(paths, out_dir: Path, part_size: int, quiet: bool = False, ne
     paths = expand_paths(paths)
 
     def documents():
-        for path in _progress(paths, not quiet, "extract"):
-            try:
-                doc = ingest_text(read_document(path), str(path))
-            except InputError as exc:
-                failures.append((str(path), exc.problem))
-                print(f"vbgraph: {path}: {exc.problem}", file=sys.stderr)
-                continue
-            except Exception as exc:  # one odd document must not lose the rest of the batch
-                problem = f"extraction failed: {type(exc).__name__}: {exc}"
-                failures.append((str(path), problem))
-                print(f"vbgraph: {path}: {problem}", file=sys.stderr)
-                continue
+        for doc in ingest_each(paths, failures, quiet, report=True):
             counted["documents"] += 1
             counted["citations"] += len(doc.record["citations"])
             yield doc
@@ -109,6 +113,8 @@ def build_streamed(paths, out_dir: Path, part_size: int, quiet: bool = False, ne
     out_dir.mkdir(parents=True, exist_ok=True)
     store = open_store("neo4j", uri=neo4j_uri) if neo4j_uri else open_store("kglite", path=out_dir / "store")
     try:
+        if not neo4j_uri:
+            store.clear()             # the embedded store is this build's graph, not an earlier one's
         store.load_parts(stream_graph(documents(), part_size=part_size),
                          replace_files=[str(p) for p in paths] if neo4j_uri else None)
         counts = store.counts()
@@ -120,13 +126,7 @@ def build_streamed(paths, out_dir: Path, part_size: int, quiet: bool = False, ne
              "documents": counted["documents"], "failed": len(failures), "citations": counted["citations"],
              "outdated": outdated, "seconds": round(time.perf_counter() - t0, 2),
              "out": neo4j_uri or str(out_dir / "store"), "streamed_parts_of": part_size}
-    if as_json:
-        print(json.dumps(stats, ensure_ascii=False, indent=2))
-    else:
-        print(f"{stats['documents']} documents ({stats['failed']} failed), {stats['citations']} citations → "
-              f"{stats['nodes']} nodes, {stats['edges']} relationships; "
-              f"{stats['unresolved']} unresolved/ambiguous citations, {stats['outdated']} outdated citations; "
-              f"written to {stats['out']} in parts of {part_size} documents in {stats['seconds']} s")
+    _print_summary(stats, as_json, f"{stats['out']} in parts of {part_size} documents")
     return 1 if failures else 0
 
 
