@@ -1,9 +1,10 @@
 """Neo4j as a GraphStore, over the official ``neo4j`` driver (see vbgraph.graph.store for the semantics).
 
 Schema: a uniqueness constraint on ``id`` for the common label ``Node`` and for every schema label
-(``CREATE CONSTRAINT … IF NOT EXISTS``), and a range index on ``file`` for every relationship type, so
-that ``replace_files`` finds a file's relationships without scanning all of them.  Every batch is one
-managed write transaction.  Connection settings default to ``connect_settings()`` (NEO4J_URI,
+(``CREATE CONSTRAINT … IF NOT EXISTS``), an index on ``Document.symbol``, and a range index on the
+``file`` of EXTRACTED_FROM, so that ``replace_files`` finds a file's plan, and through it what the file
+contributed, without scanning.  Every batch is one write transaction, run again at once when the server
+aborts it for a deadlock.  Connection settings default to ``connect_settings()`` (NEO4J_URI,
 NEO4J_USER, NEO4J_PASSWORD, else the bundled server); the password is never printed.
 """
 from __future__ import annotations
@@ -53,10 +54,15 @@ class Neo4jStore(CypherStore):
         self._driver.execute_query(
             "CREATE INDEX vbgraph_document_symbol IF NOT EXISTS FOR (n:Document) ON (n.symbol)",
             database_=self.database)
+        # a file's contribution is found through its plan's EXTRACTED_FROM (vbgraph.graph.store); the
+        # indexes on every relationship type's file, made by earlier versions, only slow loads down
+        self._driver.execute_query(
+            "CREATE INDEX vbgraph_extracted_from_file IF NOT EXISTS FOR ()-[r:EXTRACTED_FROM]-() ON (r.file)",
+            database_=self.database)
         for etype in REL_TYPES:
-            self._driver.execute_query(
-                f"CREATE INDEX vbgraph_{etype.lower()}_file IF NOT EXISTS "
-                f"FOR ()-[r:{etype}]-() ON (r.file)", database_=self.database)
+            if etype != "EXTRACTED_FROM":
+                self._driver.execute_query(f"DROP INDEX vbgraph_{etype.lower()}_file IF EXISTS",
+                                           database_=self.database)
         self._schema_done = True
 
     def _write(self, cypher: str, params: dict) -> list[dict]:

@@ -15,11 +15,15 @@ Both stores load the same way, through parameterised Cypher only:
   set.  Label and relationship-type names are written into the query text only from the whitelists below,
   never from data (an unknown label or type is a ValueError before anything is written).
 * relationships, grouped by type: ``UNWIND $rows AS row MATCH (a:Node {id: row.src}) MATCH (b:Node {id:
-  row.dst}) MERGE (a)-[r:<TYPE> {key_id: row.key}]->(b) SET r += row.props``.  ``key_id`` is unique per
-  endpoint pair (the networkx edge key), which is what MERGE between two bound endpoints needs.
-* one transaction per batch (``batch_size`` rows); loading the same graph again changes no count.
-* ``replace_files=[paths]``: first the relationships whose ``file`` is one of those paths are deleted (what
-  the old versions of those files contributed), then the graph is loaded, then the orphans of the old
+  row.dst}) CREATE (a)-[r:<TYPE> {key_id: row.key}]->(b) SET r += row.props`` for a type the store holds
+  none of when the load starts, else the ones already stored (same endpoints and ``key_id``, which is
+  unique per endpoint pair: the networkx edge key) are updated first and the rest created.
+* a relationship between two documents stated by several files (``stated_files`` …, see
+  ``build.stated_edge``) is one edge: a load merges its statements with the ones the store holds.
+* one transaction per batch (``batch_size`` rows; ``write_workers`` batches at a time); loading the same
+  graph again changes no count.  ``load_parts`` takes the graph in parts (``build.stream_graph``).
+* ``replace_files=[paths]``: first the relationships whose ``file`` is one of those paths are deleted, and
+  those files' statements taken off shared edges (what the old versions of those files contributed), then the graph is loaded, then the orphans of the old
   versions are deleted: endpoints of the deleted relationships that are not in the loaded graph, are not a
   Province, are not a Plan of another file, and keep no relationship except a file-less ``LOCATED_IN``
   (a cited document's placement in its province says where it is, not that anything still cites it).
@@ -121,13 +125,23 @@ _UPDATE_RELS = ("UNWIND $rows AS row MATCH (a:" + COMMON_LABEL + " {{id: row.src
                 "(b:" + COMMON_LABEL + " {{id: row.dst}}) SET r += row.props RETURN row.src AS s, row.dst AS d, "
                 "row.key AS k")
 _COUNT_TYPE = "MATCH ()-[r:{type}]->() RETURN count(r) AS n"
-_DELETE_FILE_RELS = ("MATCH (a)-[r:{type}]->(b) WHERE r.file IN $files AND r.stated_files IS NULL "
-                     "WITH r, a.id AS s, b.id AS d LIMIT $batch DELETE r RETURN s, d")
-# shared edges (one per relation between two documents, with the statements of every file that states it):
-# taken out whole, and what the other files state is put back by the load
-_TAKE_STATED_BY_FILES = ("MATCH (a)-[r:{type}]->(b) WHERE r.stated_files IS NOT NULL "
+# What a file contributed hangs off its Plan: every relationship with a `file` starts there, and a
+# shared edge it states joins documents the plan cites (or the plan itself).  The plan is found through
+# its EXTRACTED_FROM relationship, the one relationship type whose `file` Neo4j indexes (an index on
+# every relationship's file cost more on each load than it saved on a re-ingest).
+_PLANS_OF_FILES = ("MATCH (p:Plan)-[e:EXTRACTED_FROM]->(:SourceFile) WHERE e.file IN $files WITH DISTINCT p ")
+_TAKE_STATED_BY_FILES = (_PLANS_OF_FILES +
+                         "OPTIONAL MATCH (p)-->(c:Document) WITH p, collect(DISTINCT c) AS cited "
+                         "UNWIND cited + [p] AS x WITH DISTINCT x "
+                         "MATCH (x)-[r]->(b) WHERE r.stated_files IS NOT NULL "
                          "AND any(f IN r.stated_files WHERE f IN $files) "
-                         "WITH r, a.id AS s, b.id AS d, properties(r) AS p LIMIT $batch DELETE r RETURN s, d, p")
+                         "WITH r, type(r) AS t, x.id AS s, b.id AS d, properties(r) AS p LIMIT $batch "
+                         "DELETE r RETURN t, s, d, p")
+_DELETE_FILE_RELS = (_PLANS_OF_FILES +
+                     "MATCH (p)-[r]->(b) WHERE r.file IN $files AND r.stated_files IS NULL "
+                     "AND NOT r:EXTRACTED_FROM WITH r, p.id AS s, b.id AS d LIMIT $batch DELETE r RETURN s, d")
+_DELETE_EXTRACTED_FROM = ("MATCH (p:Plan)-[r:EXTRACTED_FROM]->(b:SourceFile) WHERE r.file IN $files "
+                          "WITH r, p.id AS s, b.id AS d LIMIT $batch DELETE r RETURN s, d")
 _TAKE_STATED = ("UNWIND $rows AS row MATCH (a:" + COMMON_LABEL + " {{id: row.src}})-[r:{type} {{key_id: row.key}}]->"
                 "(b:" + COMMON_LABEL + " {{id: row.dst}}) WITH row, r, properties(r) AS p DELETE r "
                 "RETURN row.src AS s, row.dst AS d, p")
@@ -282,25 +296,24 @@ class CypherStore(GraphStore):
         kept: dict[tuple[str, str, str, str], list] = {}   # (type, src, dst, key) → [props, other files' statements]
         if not files:
             return touched, kept
-        present = {row["t"] for row in self._write(_TYPES_IN_STORE, {})}
-        for etype in (name for name in REL_TYPES if name in present):  # per type: Neo4j's index on file
+        # shared edges first (they are found through the plan's citations), the plan's link to its file last
+        while True:
+            rows = self._write(_TAKE_STATED_BY_FILES, {"files": files, "batch": self.batch_size})
+            for row in rows:
+                touched.update((row["s"], row["d"]))
+                rest = [e for e in stated_entries(row["p"]) if e["file"] not in files]
+                if rest:
+                    kept[(row["t"], row["s"], row["d"], row["p"]["key_id"])] = [row["p"], rest]
+                else:
+                    stats["deleted_relationships"] += 1
+            if len(rows) < self.batch_size:
+                break
+        for query in (_DELETE_FILE_RELS, _DELETE_EXTRACTED_FROM):
             while True:
-                rows = self._write(_DELETE_FILE_RELS.format(type=etype), {"files": files, "batch": self.batch_size})
+                rows = self._write(query, {"files": files, "batch": self.batch_size})
                 for row in rows:
                     touched.update((row["s"], row["d"]))
                 stats["deleted_relationships"] += len(rows)
-                if len(rows) < self.batch_size:
-                    break
-            while True:
-                rows = self._write(_TAKE_STATED_BY_FILES.format(type=etype),
-                                   {"files": files, "batch": self.batch_size})
-                for row in rows:
-                    touched.update((row["s"], row["d"]))
-                    rest = [e for e in stated_entries(row["p"]) if e["file"] not in files]
-                    if rest:
-                        kept[(etype, row["s"], row["d"], row["p"]["key_id"])] = [row["p"], rest]
-                    else:
-                        stats["deleted_relationships"] += 1
                 if len(rows) < self.batch_size:
                     break
         return touched, kept
