@@ -8,6 +8,7 @@ take them unchanged.
 from __future__ import annotations
 
 import hashlib
+import sys
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,9 +42,15 @@ def ingest_text(raw: str, path: str) -> Ingested:
     return Ingested(record, provenance(doc), str(path), hashlib.sha256(raw.encode("utf-8")).hexdigest())
 
 
+def _shared(v):
+    # the same short values (scope, type, status, issuer …) recur on most of a large corpus's nodes
+    return sys.intern(v) if isinstance(v, str) and len(v) <= 80 else v
+
+
 def _merge_node(g: nx.MultiDiGraph, node_id: str, labels: list[str], props: dict, authoritative: bool = False):
     if node_id not in g:
-        g.add_node(node_id, id=node_id, labels=list(labels), **{k: v for k, v in props.items() if v is not None})
+        g.add_node(node_id, id=node_id, labels=list(labels),
+                   **{k: _shared(v) for k, v in props.items() if v is not None})
         return
     data = g.nodes[node_id]
     for label in labels:
@@ -55,7 +62,7 @@ def _merge_node(g: nx.MultiDiGraph, node_id: str, labels: list[str], props: dict
         if k == "written_forms":
             data[k] = sorted(set(data.get(k, [])) | set(v))
         elif authoritative or data.get(k) in (None, ""):
-            data[k] = v
+            data[k] = _shared(v)
 
 
 def _edge(g, src, dst, etype, discriminator, **props):
@@ -241,14 +248,9 @@ def _finish(g: nx.MultiDiGraph) -> nx.MultiDiGraph:
     return g
 
 
-# Edges that stay in memory until the last part: the ones enrich() reads (stated supersession), and the
-# file-less ones (a cited document's LOCATED_IN), which every later file citing the document would add
-# again.  Every other edge belongs to one file and may leave memory once it is stored.
+# the edges enrich() reads (stated supersession) stay in memory until the last part; the others leave
+# once they are in a part
 KEPT_FOR_ENRICH = ("SUPERSEDES",)
-
-
-def _kept(data: dict) -> bool:
-    return data["type"] in KEPT_FOR_ENRICH or not data.get("file")
 
 
 def stream_graph(docs: Iterable[Ingested], part_size: int = 2000) -> Iterator[nx.MultiDiGraph]:
@@ -261,6 +263,9 @@ def stream_graph(docs: Iterable[Ingested], part_size: int = 2000) -> Iterator[nx
     _add_provinces(g)
     pending = 0
     seen: set[str] = set()
+    # file-less edges given already (a cited document's LOCATED_IN): every later file citing the document
+    # adds the edge again, and it must not be stored twice
+    given: set[tuple[str, str, str]] = set()
     for doc in docs:
         if doc.path in seen:          # its edges may be stored already: adding them again would double them
             warnings.warn(f"{doc.path}: given twice, read once")
@@ -269,23 +274,37 @@ def stream_graph(docs: Iterable[Ingested], part_size: int = 2000) -> Iterator[nx
         add_document(g, doc)
         pending += 1
         if pending == part_size:
-            yield _take_edges(g)
+            yield _take_edges(g, given)
+            g = _without_taken_edges(g)
             pending = 0
     if pending:
-        yield _take_edges(g)
+        yield _take_edges(g, given)
+        g = _without_taken_edges(g)
     yield _finish(g)
 
 
-def _take_edges(g: nx.MultiDiGraph) -> nx.MultiDiGraph:
+def _take_edges(g: nx.MultiDiGraph, given: set[tuple[str, str, str]]) -> nx.MultiDiGraph:
     part = nx.MultiDiGraph(nodes_follow=True)    # the last part brings every node's final properties
-    taken = [(u, v, k, d) for u, v, k, d in g.edges(keys=True, data=True) if not _kept(d)]
+    taken = [(u, v, k, d) for u, v, k, d in g.edges(keys=True, data=True) if d["type"] not in KEPT_FOR_ENRICH]
     for u, v, k, d in taken:
+        if not d.get("file"):
+            if (u, v, k) in given:
+                continue
+            given.add((u, v, sys.intern(k)))
         for n in (u, v):
             if n not in part:
                 part.add_node(n, **g.nodes[n])
         part.add_edge(u, v, key=k, **d)
-    g.remove_edges_from([(u, v, k) for u, v, k, _ in taken])
     return part
+
+
+def _without_taken_edges(g: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """The graph with only the edges kept for enrich(): rebuilt rather than emptied, because the
+    adjacency dicts of a node that had edges keep their size after the edges are removed."""
+    rest = nx.MultiDiGraph()
+    rest.add_nodes_from(g.nodes(data=True))
+    rest.add_edges_from((u, v, k, d) for u, v, k, d in g.edges(keys=True, data=True) if d["type"] in KEPT_FOR_ENRICH)
+    return rest
 
 
 def summary(g: nx.MultiDiGraph) -> dict:

@@ -70,9 +70,10 @@ class StoreError(RuntimeError):
 # --- the graph as rows -------------------------------------------------------------------------
 
 
-def node_rows(graph: nx.MultiDiGraph) -> dict[tuple[str, ...], list[dict]]:
-    """Node rows ``{"id", "props"}`` grouped by label set (labels in whitelist order)."""
-    groups: dict[tuple[str, ...], list[dict]] = {}
+def node_groups(graph: nx.MultiDiGraph) -> dict[tuple[str, ...], list[str]]:
+    """Node ids grouped by label set (labels in whitelist order); the rows are made a batch at a time
+    (``node_row``), so that a part holding every node of a large corpus is not copied whole."""
+    groups: dict[tuple[str, ...], list[str]] = {}
     for node_id, data in graph.nodes(data=True):
         if data.get("id", node_id) != node_id:
             raise ValueError(f"node {node_id!r} has id attribute {data.get('id')!r}")
@@ -81,9 +82,15 @@ def node_rows(graph: nx.MultiDiGraph) -> dict[tuple[str, ...], list[dict]]:
         if unknown or not labels:
             raise ValueError(f"node {node_id!r}: labels {labels!r} are not in the schema {NODE_LABELS}")
         key = tuple(label for label in NODE_LABELS if label in labels)  # the whitelist's own strings
-        props = {k: _value(v) for k, v in data.items() if k not in _NODE_STRUCTURE and v is not None}
-        groups.setdefault(key, []).append({"id": str(node_id), "props": props})
+        groups.setdefault(key, []).append(node_id)
     return groups
+
+
+def node_row(graph: nx.MultiDiGraph, node_id: str) -> dict:
+    """``{"id", "props"}`` of one node."""
+    data = graph.nodes[node_id]
+    return {"id": str(node_id),
+            "props": {k: _value(v) for k, v in data.items() if k not in _NODE_STRUCTURE and v is not None}}
 
 
 def relationship_rows(graph: nx.MultiDiGraph) -> dict[str, list[dict]]:
@@ -257,17 +264,17 @@ class CypherStore(GraphStore):
                  if etype not in present or self._write(_COUNT_TYPE.format(type=etype), {})[0]["n"] == 0}
         loaded: set[str] = set()
         for part in parts:
-            nodes = node_rows(part)          # validate the part before the store is touched
+            nodes = node_groups(part)          # validate the part before the store is touched
             rels = relationship_rows(part)
             if part.graph.get("nodes_follow"):
                 # a later part writes every node with its final properties: here only the new endpoints
-                nodes = {labels: [r for r in rows if r["id"] not in loaded] for labels, rows in nodes.items()}
+                nodes = {labels: [n for n in ids if n not in loaded] for labels, ids in nodes.items()}
             loaded.update(map(str, part.nodes))
             stats["relationships"] += part.number_of_edges()
             stats["parts"] += 1
             t = time.perf_counter()
-            self._run_batches(((":".join(labels), self._statement(_MERGE_NODES.format(labels=labels_clause(labels))),
-                                rows) for labels, rows in nodes.items()), stats)
+            self._run_batches(((":".join(labels), self._node_statement(part, labels), ids)
+                               for labels, ids in nodes.items()), stats)
             seconds["nodes"] += time.perf_counter() - t
             t = time.perf_counter()
             self._merge_stated(rels, kept)
@@ -341,6 +348,10 @@ class CypherStore(GraphStore):
             rels.setdefault(etype, []).append(
                 {"src": src, "dst": dst, "key": key, "props": stated_props(entries, base)})
         kept.clear()
+
+    def _node_statement(self, graph: nx.MultiDiGraph, labels: tuple[str, ...]) -> Callable[[list], int]:
+        cypher = _MERGE_NODES.format(labels=labels_clause(labels))
+        return lambda ids: self._write(cypher, {"rows": [node_row(graph, n) for n in ids]})[0]["n"]
 
     def _statement(self, cypher: str) -> Callable[[list[dict]], int]:
         return lambda batch: self._write(cypher, {"rows": batch})[0]["n"]
