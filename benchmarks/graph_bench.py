@@ -228,7 +228,7 @@ def main(argv=None) -> int:
     ap.add_argument("--runs", type=int, default=200, help="runs per query (default 200)")
     ap.add_argument("--query-budget", type=float, default=60.0,
                     help="seconds one named query may take over all its runs (then fewer runs; default 60)")
-    ap.add_argument("--batch", type=int, default=2000, help="Neo4j rows per transaction (kglite: twice that)")
+    ap.add_argument("--batch", type=int, default=5000, help="Neo4j rows per transaction (kglite: twice that)")
     ap.add_argument("--workers", type=int, default=2, help="concurrent Neo4j write transactions (default 2)")
     ap.add_argument("--part-size", type=int, default=2000,
                     help="plans per streamed part (build.stream_graph); 0: build the whole graph first")

@@ -21,7 +21,7 @@ _FROM_ENV = object()
 
 class Neo4jStore(CypherStore):
     def __init__(self, uri: str | None = None, auth: Any = _FROM_ENV, database: str | None = None,
-                 batch_size: int = 2000, write_workers: int = 2):
+                 batch_size: int = 5000, write_workers: int = 2):
         from neo4j import GraphDatabase
 
         env_uri, env_auth = connect_settings()
