@@ -1,14 +1,17 @@
-"""Graph benchmark (not a test): synthetic plans → build_graph → Neo4j and kglite → named queries.
+"""Graph benchmark (not a test): synthetic plans → graph (streamed in parts) → Neo4j or kglite → named queries.
 
-    .venv/bin/python benchmarks/graph_bench.py --plans 10000 100000 --stores neo4j kglite [--neo4j-uri URI] [--json]
+    .venv/bin/python benchmarks/graph_bench.py --plans 10000 100000 --stores neo4j [--neo4j-uri URI] [--json]
+    .venv/bin/python benchmarks/graph_bench.py --plans 10000 --stores kglite
 
-For each N: build the networkx graph from N synthetic plans (benchmarks/synthetic.py, shaped like the real
-sample plans), load it into each store (Neo4j: the bundled server, started per N on a fresh data folder and
-stopped afterwards, unless --neo4j-uri is given; kglite: a temporary folder), then time the named queries
-lineage_up, outdated_citations and provinces_implementing with random parameters that exist in the graph
-(the same parameters on every store).  Reported: build seconds, load seconds and relationships/s (of the
-relationship phase and of the whole load), query p50/p95/max in ms, node/relationship counts, peak RSS of
-this Python process (ru_maxrss: it includes the in-process kglite) and of the Neo4j JVM (VmHWM), load average.
+For each N and store: stream N synthetic plans (benchmarks/synthetic.py, shaped like the real sample plans)
+through build.stream_graph into the store (--part-size 0: build the whole networkx graph first), then time
+the named queries lineage_up, outdated_citations and provinces_implementing with random parameters read
+from the loaded store (the same parameters on every store).  Neo4j is the bundled server, started per N on a
+fresh data folder and stopped afterwards, unless --neo4j-uri is given; kglite a temporary folder.
+Reported: load seconds (with the Python build of the parts inside), node and relationship phases,
+relationships/s, transactions run again, query p50/p95/max in ms, node/relationship counts, peak RSS of this
+Python process (ru_maxrss: it includes the in-process kglite, so run one store per process) and of the
+Neo4j JVM (VmHWM), load average.
 
 Goals (issue 3): Neo4j load ≥ 20k relationships/s; p95 < 50 ms at 100k plans; peak RSS < 2 GB.
 """
