@@ -274,19 +274,26 @@ def stream_graph(docs: Iterable[Ingested], part_size: int = 2000) -> Iterator[nx
         add_document(g, doc)
         pending += 1
         if pending == part_size:
-            yield _take_edges(g, given)
-            g = _without_taken_edges(g)
+            part, g = _split(g, given)
+            yield part
             pending = 0
     if pending:
-        yield _take_edges(g, given)
-        g = _without_taken_edges(g)
+        part, g = _split(g, given)
+        yield part
     yield _finish(g)
 
 
-def _take_edges(g: nx.MultiDiGraph, given: set[tuple[str, str, str]]) -> nx.MultiDiGraph:
+def _split(g: nx.MultiDiGraph, given: set[tuple[str, str, str]]) -> tuple[nx.MultiDiGraph, nx.MultiDiGraph]:
+    """(the part: edges to store now, with their endpoints; the graph that stays: every node, and the
+    edges kept for enrich()).  The graph that stays is rebuilt rather than emptied, because the adjacency
+    dicts of a node that had edges keep their size after the edges are removed."""
     part = nx.MultiDiGraph(nodes_follow=True)    # the last part brings every node's final properties
-    taken = [(u, v, k, d) for u, v, k, d in g.edges(keys=True, data=True) if d["type"] not in KEPT_FOR_ENRICH]
-    for u, v, k, d in taken:
+    rest = nx.MultiDiGraph()
+    rest.add_nodes_from(g.nodes(data=True))
+    for u, v, k, d in g.edges(keys=True, data=True):
+        if d["type"] in KEPT_FOR_ENRICH:
+            rest.add_edge(u, v, key=k, **d)
+            continue
         if not d.get("file"):
             if (u, v, k) in given:
                 continue
@@ -295,16 +302,7 @@ def _take_edges(g: nx.MultiDiGraph, given: set[tuple[str, str, str]]) -> nx.Mult
             if n not in part:
                 part.add_node(n, **g.nodes[n])
         part.add_edge(u, v, key=k, **d)
-    return part
-
-
-def _without_taken_edges(g: nx.MultiDiGraph) -> nx.MultiDiGraph:
-    """The graph with only the edges kept for enrich(): rebuilt rather than emptied, because the
-    adjacency dicts of a node that had edges keep their size after the edges are removed."""
-    rest = nx.MultiDiGraph()
-    rest.add_nodes_from(g.nodes(data=True))
-    rest.add_edges_from((u, v, k, d) for u, v, k, d in g.edges(keys=True, data=True) if d["type"] in KEPT_FOR_ENRICH)
-    return rest
+    return part, rest
 
 
 def summary(g: nx.MultiDiGraph) -> dict:

@@ -32,7 +32,7 @@ class Neo4jStore(CypherStore):
         # the server runs one transaction on one core: two at once keep both cores of a small machine busy
         self.write_workers = write_workers
         self.max_attempts = 20
-        self.retries = 0            # transactions run again after a deadlock or a lost connection
+        self.retries = 0            # this store's own count: after a deadlock or a lost connection
         self._described = (describe_settings(self.uri, auth) if auth is None or isinstance(auth, tuple)
                            else f"{self.uri} ({type(auth).__name__} auth)")
         self._driver = GraphDatabase.driver(self.uri, auth=auth)

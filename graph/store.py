@@ -22,9 +22,9 @@ Both stores load the same way, through parameterised Cypher only:
   ``build.stated_edge``) is one edge: a load merges its statements with the ones the store holds.
 * one transaction per batch (``batch_size`` rows; ``write_workers`` batches at a time); loading the same
   graph again changes no count.  ``load_parts`` takes the graph in parts (``build.stream_graph``).
-* ``replace_files=[paths]``: first the relationships whose ``file`` is one of those paths are deleted, and
-  those files' statements taken off shared edges (what the old versions of those files contributed), then the graph is loaded, then the orphans of the old
-  versions are deleted: endpoints of the deleted relationships that are not in the loaded graph, are not a
+* ``replace_files=[paths]``: first the relationships whose ``file`` is one of those paths are deleted and
+  those files' statements taken off shared edges (what the old versions of those files contributed), then
+  the graph is loaded, then the orphans of the old versions are deleted: endpoints of the deleted relationships that are not in the loaded graph, are not a
   Province, are not a Plan of another file, and keep no relationship except a file-less ``LOCATED_IN``
   (a cited document's placement in its province says where it is, not that anything still cites it).
   Properties are merged (``+=``) and labels only added, so a property that an edited file no longer states
@@ -186,6 +186,7 @@ class GraphStore(ABC):
 
     batch_size: int = 5000
     write_workers: int = 1      # concurrent write transactions while merging (a server store may use more)
+    retries: int = 0            # transactions run again (after a deadlock, by a server store)
 
     @abstractmethod
     def load(self, graph: nx.MultiDiGraph, replace_files: list[str] | None = None) -> dict:
@@ -292,7 +293,7 @@ class CypherStore(GraphStore):
 
         seconds["save"] = self._after_write()
         seconds["total"] = time.perf_counter() - started
-        stats["retried_transactions"] = getattr(self, "retries", 0)
+        stats["retried_transactions"] = self.retries
         stats["seconds"] = {k: round(v, 4) for k, v in seconds.items()}
         return stats
 
@@ -304,8 +305,7 @@ class CypherStore(GraphStore):
         if not files:
             return touched, kept
         # shared edges first (they are found through the plan's citations), the plan's link to its file last
-        while True:
-            rows = self._write(_TAKE_STATED_BY_FILES, {"files": files, "batch": self.batch_size})
+        for rows in self._drain(_TAKE_STATED_BY_FILES, {"files": files}):
             for row in rows:
                 touched.update((row["s"], row["d"]))
                 rest = [e for e in stated_entries(row["p"]) if e["file"] not in files]
@@ -313,17 +313,19 @@ class CypherStore(GraphStore):
                     kept[(row["t"], row["s"], row["d"], row["p"]["key_id"])] = [row["p"], rest]
                 else:
                     stats["deleted_relationships"] += 1
-            if len(rows) < self.batch_size:
-                break
         for query in (_DELETE_FILE_RELS, _DELETE_EXTRACTED_FROM):
-            while True:
-                rows = self._write(query, {"files": files, "batch": self.batch_size})
-                for row in rows:
-                    touched.update((row["s"], row["d"]))
+            for rows in self._drain(query, {"files": files}):
+                touched.update(x for row in rows for x in (row["s"], row["d"]))
                 stats["deleted_relationships"] += len(rows)
-                if len(rows) < self.batch_size:
-                    break
         return touched, kept
+
+    def _drain(self, query: str, params: dict) -> Iterable[list[dict]]:
+        """Run a deleting statement (``LIMIT $batch``) until a batch comes back short; yields each batch's rows."""
+        while True:
+            rows = self._write(query, {**params, "batch": self.batch_size})
+            yield rows
+            if len(rows) < self.batch_size:
+                return
 
     def _merge_stated(self, rels: dict[str, list[dict]], kept: dict) -> None:
         """Shared edges in ``rels`` get the statements the store already holds for them (other files');
