@@ -21,7 +21,7 @@ from vbgraph.extract.errors import InputError
 from vbgraph.extract.plan import extract_plan
 from vbgraph.extract.prefilter import make_doc, may_hold
 from vbgraph.extract.readers import READERS, read_document
-from vbgraph.extract.relations import doc_relations, plan_relations
+from vbgraph.extract.relations import relate
 from vbgraph.extract.text import NormText, normalise
 
 
@@ -42,9 +42,8 @@ def citations_component(doc: Doc) -> Doc:
     cites = group_citations(nt, mentions, plan.get("province"), plan.get("district"))
     own = (plan.get("symbol") or "").casefold()
     cites = [c for c in cites if not (own and c.symbol and c.symbol.casefold() == own)]
-    plan_relations(nt, cites, doc.user_data.get("body_start", 0))
+    doc.user_data["doc_relations"] = relate(nt, cites, plan, doc.user_data.get("body_start", 0))
     doc.user_data["citations"] = cites
-    doc.user_data["doc_relations"] = doc_relations(nt, cites, plan.get("symbol"))
     doc.spans["citations"] = _spans(doc, ((m.start, m.end, c.doc_type or "DOC")
                                           for c in cites for m in c.mentions))
     return doc

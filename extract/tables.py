@@ -48,6 +48,16 @@ def doc_type_kind() -> dict[str, str]:
     return {r["doc_type"]: r["kind"] for r in read_table("doc_types.csv")}
 
 
+PLAN_KINDS = frozenset({"plan", "programme"})
+
+
+@lru_cache(maxsize=None)
+def ingested_kind(doc_type: str | None) -> str:
+    """How an ingested document of this type is read: plan, decision, decree … ("other" if unknown)."""
+    kinds = {r["doc_type"]: r["ingested_kind"] for r in read_table("doc_types.csv")}
+    return kinds.get(doc_type or "", "other")
+
+
 @lru_cache(maxsize=None)
 def issuer_codes() -> dict[str, dict[str, str]]:
     return {fold(r["code"]): r for r in read_table("issuer_codes.csv")}

@@ -1,6 +1,7 @@
 """Records of many documents → one networkx MultiDiGraph with the labels and edge types of DESIGN.md.
 
-Nodes carry `labels` (e.g. ["Document", "Plan"]) and flat properties; edges are keyed by their type
+Nodes carry `labels` (an ingested plan: ["Document", "Ingested", "Plan"]; an ingested decision:
+["Document", "Ingested"] with kind "decision"; a cited document: ["Document"]) and flat properties; edges are keyed by their type
 and carry `type` plus provenance: `file`, `start`/`end` (characters in the source), `sentence`, `rule`,
 `confidence`.  Properties are primitives or lists of primitives so that Neo4j and the embedded store
 take them unchanged.
@@ -16,7 +17,7 @@ from typing import Iterable, Iterator
 
 import networkx as nx
 
-from vbgraph.extract.tables import fold, read_table
+from vbgraph.extract.tables import PLAN_KINDS, fold, ingested_kind, read_table
 from vbgraph.graph.identity import agency_id, citation_id, movement_id, plan_id, province_id
 
 RELATION_EDGE = {"implements": "IMPLEMENTS", "based_on": "BASED_ON", "cites": "CITES"}
@@ -145,8 +146,10 @@ def add_document(g: nx.MultiDiGraph, doc: Ingested) -> str:
     scope = plan.get("province")
     if plan.get("level") == "district" and plan.get("district") and scope:
         scope = f"{scope}/{plan['district']}"
-    _merge_node(g, pid, ["Document", "Plan"], {
-        "symbol": plan.get("symbol"), "number": plan.get("number"), "doc_type": plan.get("doc_type"),
+    kind = ingested_kind(plan.get("doc_type"))
+    labels = ["Document", "Ingested", "Plan"] if kind in PLAN_KINDS else ["Document", "Ingested"]
+    _merge_node(g, pid, labels, {
+        "kind": kind, "symbol": plan.get("symbol"), "number": plan.get("number"), "doc_type": plan.get("doc_type"),
         "date": plan.get("date"), "year": int(plan["date"][:4]) if plan.get("date") else plan.get("year"),
         "plan_year": plan.get("year"), "title": plan.get("title"), "issuer": plan.get("issuer"),
         "scope": scope, "level": plan.get("level"), "province": plan.get("province"),

@@ -25,7 +25,8 @@ European Legislation Identifier (``eli:`` = http://data.europa.eu/eli/ontology#)
     ISSUED_BY                     eli:passed_by
 
 vbgraph vocabulary (``vbg:`` = https://vbgraph.example/ontology#) for what ELI lacks
-    classes       vbg:Plan (an ingested document, also eli:LegalResource), vbg:Agency, vbg:Province,
+    classes       vbg:Ingested (a document vbgraph read, also eli:LegalResource), vbg:Plan (an ingested
+                  plan or programme), vbg:Agency, vbg:Province,
                   vbg:Movement, vbg:SourceFile, vbg:Relation (an edge's statement resource)
     links         vbg:implements (eli:implements is deprecated in ELI), vbg:guides, vbg:details,
                   vbg:supersedes, vbg:assigns (document → agency), vbg:promotes (document → movement),
@@ -61,7 +62,8 @@ ELI = Namespace("http://data.europa.eu/eli/ontology#")
 VBG = Namespace("https://vbgraph.example/ontology#")
 FORMATS = ("ttl", "jsonld", "graphml", "json")
 
-CLASSES = {"Document": [ELI.LegalResource], "Plan": [VBG.Plan, ELI.LegalResource],
+CLASSES = {"Document": [ELI.LegalResource], "Ingested": [VBG.Ingested, ELI.LegalResource],
+           "Plan": [VBG.Plan, ELI.LegalResource],
            "Agency": [VBG.Agency, ELI.Organization], "Province": [VBG.Province], "Movement": [VBG.Movement],
            "SourceFile": [VBG.SourceFile]}
 EDGE_PREDICATE = {"CITES": ELI.cites, "BASED_ON": ELI.based_on, "AMENDS": ELI.amends,
@@ -210,7 +212,10 @@ def to_rdf(g: nx.MultiDiGraph, base: str = BASE, provenance: bool = True, vocabu
 
 
 _VOCAB = {  # term → (kind, label, comment, super-term or None)
-    "Plan": ("class", "plan", "A document vbgraph read itself (an ingested file).", ELI.LegalResource),
+    "Ingested": ("class", "ingested document", "A document vbgraph read itself (an ingested file); its kind "
+                 "(plan, decision, decree …) is vbg:kind.", ELI.LegalResource),
+    "Plan": ("class", "plan", "An ingested plan or programme (Kế hoạch, Chương trình): it implements what "
+                              "its preamble carries out.", ELI.LegalResource),
     "Agency": ("class", "agency", "A state or party body named as issuer or given tasks.", ELI.Organization),
     "Province": ("class", "province", "A province or centrally run city (with its 2025 history).", None),
     "Movement": ("class", "movement", "A movement or campaign a plan promotes (phong trào, cuộc vận động).", None),

@@ -99,7 +99,7 @@ def status_notes(g: nx.MultiDiGraph, citing_ids: set[str] | None = None) -> list
     out = []
     for c, old, r in g.edges(data=True):
         if r.get("type") not in CITING_TYPES or (citing_ids is not None and c not in citing_ids) or \
-                "Plan" not in g.nodes[c].get("labels", ()):
+                "Ingested" not in g.nodes[c].get("labels", ()):
             continue
         od = g.nodes[old]
         if od.get("status_basis") == "reference" and od.get("status") == "không xác định" and \

@@ -52,7 +52,7 @@ import networkx as nx
 from vbgraph.graph.build import stated_entries, stated_props
 
 COMMON_LABEL = "Node"
-NODE_LABELS = ("Document", "Plan", "Agency", "Province", "Movement", "SourceFile")
+NODE_LABELS = ("Document", "Ingested", "Plan", "Agency", "Province", "Movement", "SourceFile")
 REL_TYPES = ("IMPLEMENTS", "BASED_ON", "CITES", "AMENDS", "GUIDES", "DETAILS", "SUPERSEDES", "ASSIGNS",
              "PROMOTES", "ISSUED_BY", "LOCATED_IN", "EXTRACTED_FROM", "MERGED_INTO")
 # node attributes of the networkx model that are structure, not properties
@@ -132,11 +132,11 @@ _UPDATE_RELS = ("UNWIND $rows AS row MATCH (a:" + COMMON_LABEL + " {{id: row.src
                 "(b:" + COMMON_LABEL + " {{id: row.dst}}) SET r += row.props RETURN row.src AS s, row.dst AS d, "
                 "row.key AS k")
 _COUNT_TYPE = "MATCH ()-[r:{type}]->() RETURN count(r) AS n"
-# What a file contributed hangs off its Plan: every relationship with a `file` starts there, and a
+# What a file contributed hangs off its ingested document: every relationship with a `file` starts there, and a
 # shared edge it states joins documents the plan cites (or the plan itself).  The plan is found through
 # its EXTRACTED_FROM relationship, the one relationship type whose `file` Neo4j indexes (an index on
 # every relationship's file cost more on each load than it saved on a re-ingest).
-_PLANS_OF_FILES = ("MATCH (p:Plan)-[e:EXTRACTED_FROM]->(:SourceFile) WHERE e.file IN $files WITH DISTINCT p ")
+_PLANS_OF_FILES = ("MATCH (p:Ingested)-[e:EXTRACTED_FROM]->(:SourceFile) WHERE e.file IN $files WITH DISTINCT p ")
 _TAKE_STATED_BY_FILES = (_PLANS_OF_FILES +
                          "OPTIONAL MATCH (p)-->(c:Document) WITH p, collect(DISTINCT c) AS cited "
                          "UNWIND cited + [p] AS x WITH DISTINCT x "
@@ -147,13 +147,13 @@ _TAKE_STATED_BY_FILES = (_PLANS_OF_FILES +
 _DELETE_FILE_RELS = (_PLANS_OF_FILES +
                      "MATCH (p)-[r]->(b) WHERE r.file IN $files AND r.stated_files IS NULL "
                      "AND NOT r:EXTRACTED_FROM WITH r, p.id AS s, b.id AS d LIMIT $batch DELETE r RETURN s, d")
-_DELETE_EXTRACTED_FROM = ("MATCH (p:Plan)-[r:EXTRACTED_FROM]->(b:SourceFile) WHERE r.file IN $files "
+_DELETE_EXTRACTED_FROM = ("MATCH (p:Ingested)-[r:EXTRACTED_FROM]->(b:SourceFile) WHERE r.file IN $files "
                           "WITH r, p.id AS s, b.id AS d LIMIT $batch DELETE r RETURN s, d")
 _TAKE_STATED = ("UNWIND $rows AS row MATCH (a:" + COMMON_LABEL + " {{id: row.src}})-[r:{type} {{key_id: row.key}}]->"
                 "(b:" + COMMON_LABEL + " {{id: row.dst}}) WITH row, r, properties(r) AS p DELETE r "
                 "RETURN row.src AS s, row.dst AS d, p")
 _DELETE_ORPHANS = ("UNWIND $ids AS id MATCH (n:" + COMMON_LABEL + " {id: id}) "
-                   "WHERE NOT n:Province AND (NOT n:Plan OR n.source_file IN $files) "
+                   "WHERE NOT n:Province AND (NOT n:Ingested OR n.source_file IN $files) "
                    "AND NOT EXISTS { MATCH (n)-[r]-() WHERE r.file IS NOT NULL OR type(r) <> 'LOCATED_IN' } "
                    "DETACH DELETE n RETURN count(*) AS n")
 _TYPES_IN_STORE = "CALL db.relationshipTypes() YIELD relationshipType RETURN relationshipType AS t"

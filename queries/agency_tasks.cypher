@@ -8,7 +8,7 @@
 // example: vbgraph query agency_tasks --param province="Tuyên Quang" --param agency="Sở Nội vụ"
 // start (the character offset of the evidence) is read so that a missing one is null on both engines:
 // kglite answers an unstored r.start with the id of the relationship's start node.
-MATCH (p:Plan)-[r:ASSIGNS]->(a:Agency)
+MATCH (p:Ingested)-[r:ASSIGNS]->(a:Agency)
 WITH p, r, a, coalesce(a.province, p.province) AS province
 WHERE ($province IS NULL OR province = $province)
   AND ($agency IS NULL OR toLower(a.name) CONTAINS toLower($agency))

@@ -8,7 +8,7 @@
 // param: province  string  null   only agencies of this province (e.g. Kon Tum)
 // param: agency    string  null   only agencies whose name contains this text (case-insensitive)
 // example: vbgraph query deadlines --param as_of=2024-05-01 --param state=overdue
-MATCH (p:Plan)-[r:ASSIGNS]->(a:Agency)
+MATCH (p:Ingested)-[r:ASSIGNS]->(a:Agency)
 WHERE r.deadline IS NOT NULL
 WITH p, r, a, coalesce(a.province, p.province) AS province,
      CASE size(r.deadline)

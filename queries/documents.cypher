@@ -26,7 +26,7 @@ RETURN d.id AS id,
        CASE WHEN coalesce(d.title, d.name) <> 'Node_' + d.id THEN coalesce(d.title, d.name) END AS title,
        d.resolution AS resolution,
        d.status AS status,
-       d:Plan AS ingested,
+       d:Ingested AS ingested,
        cited_by,
        d.written_forms AS written_forms
 ORDER BY symbol, year, scope, id

@@ -32,7 +32,7 @@ RETURN d.id AS to_id,
        s.date AS date,
        s.scope AS scope,
        CASE WHEN coalesce(s.title, s.name) <> 'Node_' + s.id THEN coalesce(s.title, s.name) END AS title,
-       s:Plan AS ingested,
+       s:Ingested AS ingested,
        [n IN nodes(p) | n.id] AS path,
        [r IN relationships(p) | r.sentence] AS sentences,
        [r IN relationships(p) | r.file] AS files

@@ -5,7 +5,7 @@
 // param: year      int     null  only plans of this year
 // param: movement  string  null  only movements whose name contains this text (case-insensitive)
 // example: vbgraph query movements_by_province --param movement="Dân vận khéo"
-MATCH (p:Plan)-[:PROMOTES]->(m:Movement)
+MATCH (p:Ingested)-[:PROMOTES]->(m:Movement)
 OPTIONAL MATCH (p)-[:LOCATED_IN]->(pr:Province)
 WITH DISTINCT p, m, coalesce(pr.name, p.province) AS province
 WHERE ($province IS NULL OR province = $province)

@@ -278,7 +278,7 @@ def test_run_returns_plain_values(store, corpus):
     assert (alone["r"]["start"], alone["r"]["end"]) == (pid, issuer)
 
     (row,) = store.run("MATCH p = (:Plan {id: $id})-[:EXTRACTED_FROM]->(:SourceFile) RETURN p", {"id": pid})
-    assert [n["labels"] for n in row["p"]["nodes"]] == [["Document", "Plan"], ["SourceFile"]]
+    assert [sorted(n["labels"]) for n in row["p"]["nodes"]] == [["Document", "Ingested", "Plan"], ["SourceFile"]]
     assert row["p"]["relationships"][0]["type"] == "EXTRACTED_FROM"
 
     cited = store.run("MATCH (:Plan)-[r:CITES|IMPLEMENTS|BASED_ON]->(d:Document) RETURN d.id AS id, count(r) AS n "
