@@ -76,7 +76,23 @@ def _type_lookup() -> dict[str, dict[str, str]]:
 @lru_cache(maxsize=None)
 def _law_rx() -> re.Pattern:
     names = "|".join(re.escape(r["name"]).replace(r"\ ", "[ ]") for r in named_laws())
-    return re.compile(rf"(?<![\w])(?:Bộ[ ])?Luật[ ](?P<name>(?i:{names}))(?![\w])"
+    return re.compile(rf"(?<![\w])(?:Bộ[ ]|BỘ[ ])?(?:Luật|LUẬT)[ ](?P<name>(?i:{names}))(?![\w])"
+                      rf"(?:[ ](?i:năm)[ ](?P<year>(?:19|20)\d{{2}})(?!\d))?")
+
+
+@lru_cache(maxsize=None)
+def _law_name() -> dict[str, str]:
+    """Folded name → the table's spelling ("VIỆC LÀM" → "Việc làm")."""
+    return {fold_words(r["name"]): r["name"] for r in named_laws()}
+
+
+@lru_cache(maxsize=None)
+def _amending_law_rx() -> re.Pattern:
+    """"Luật sửa đổi, bổ sung một số điều của Luật A và Luật B": one law, named by the laws it changes."""
+    names = "|".join(re.escape(r["name"]).replace(r"\ ", "[ ]") for r in named_laws())
+    law = rf"(?:Luật|LUẬT)[ ](?i:{names})"
+    return re.compile(rf"(?<![\w])(?:Luật|LUẬT)[ ](?i:sửa đổi(?:,[ ]bổ sung)?(?:[ ]một số điều)?(?:[ ]của)?)[ ]"
+                      rf"{law}(?:(?:,[ ]|[ ]và[ ]|[ ](?i:và)[ ]){law}){{0,4}}(?![\w])"
                       rf"(?:[ ](?i:năm)[ ](?P<year>(?:19|20)\d{{2}})(?!\d))?")
 
 
@@ -167,7 +183,7 @@ def find_mentions(nt: NormText, plan_province: str | None, skip: list[tuple[int,
     for lm in _law_rx().finditer(text):
         if not free(lm.start(), lm.end()):
             continue
-        name = "Luật " + lm.group("name")
+        name = "Luật " + _law_name().get(fold_words(lm.group("name")), lm.group("name"))
         year = int(lm.group("year")) if lm.group("year") else None
         m = Mention(lm.start(), lm.end(), "law", "law:" + fold_words(lm.group("name")), name=name,
                     doc_type="Luật", year=year, scope="national", issuer="Quốc hội")
@@ -181,6 +197,19 @@ def find_mentions(nt: NormText, plan_province: str | None, skip: list[tuple[int,
             m.key = "sym-of:" + str(id(nxt))
             m.symbol = nxt.symbol
         mentions.append(m)
+
+    # the law named by the laws it amends is a document of its own; the laws inside its name stay
+    # mentions of their own documents (so this span may overlap theirs)
+    for am in _amending_law_rx().finditer(text):
+        if not free(am.start(), am.end()) and any(m.kind != "law" and m.start < am.end() and am.start() < m.end
+                                                   for m in mentions):
+            continue
+        written = re.sub(r"[ ](?i:năm)[ ]\d{4}$", "", am.group(0))
+        name = written[:1] + written[1:].casefold() if written.isupper() else written
+        year = int(am.group("year")) if am.group("year") else None
+        mentions.append(Mention(am.start(), am.end(), "law", "law:" + fold_words(written), name=name,
+                                doc_type="Luật", year=year, scope="national", issuer="Quốc hội"))
+        taken.append((am.start(), am.end()))
 
     for rm in _RESOLUTION_RX.finditer(text):
         if not free(rm.start(), rm.end()):

@@ -38,6 +38,9 @@ _TITLE_WORDS = re.compile(r"(?<![\w])(?:về|v/v|ban hành|phê duyệt|quy đ�
                           r"sửa đổi|bổ sung|thay thế|bãi bỏ|tổ chức|tăng cường|đẩy mạnh)(?![\w])", re.I)
 _COORDINATED = re.compile(r"(?:,|[ ]và|[ ]cùng)[ ]*$")
 _PASSIVE = re.compile(r"(?<![\w])(?:được|bị)[ ][^;]{0,60}?[ ]bởi[ ]*$", re.I)
+_AMENDING_NAME = re.compile(r"(?:Luật|LUẬT)[ ](?i:sửa đổi)")
+_GENERIC_OBJECT = re.compile(r"(?<![\w])(?:các|những)[ ](?:luật|nghị định|nghị quyết|thông tư|quyết định|văn bản)"
+                             r"(?![\w])", re.I)
 _DRAFT = re.compile(r"(?<![\w])dự thảo(?![\w])", re.I)
 _PARTS = re.compile(r"(?<![\w])(?:một số điều|điều|khoản|điểm|phụ lục|cụm từ|chương|mục|biểu mẫu|mẫu)(?![\w])",
                     re.I)
@@ -92,6 +95,8 @@ def _list_break(gap: str) -> bool:
 def relation_in_gap(gap: str) -> str | None:
     """The relation phrase closest before the second document, within its reach in words."""
     words_after = lambda pos: len(gap[pos:].split())  # noqa: E731
+    if _GENERIC_OBJECT.search(gap):
+        return None    # "A sửa đổi … các nghị định quy định chi tiết Luật X": unnamed documents stand between
     best = None
     for rx, rtype, max_words in _relation_words():
         for m in rx.finditer(gap):
@@ -114,6 +119,13 @@ def link_mentions(text: str, mentions: list[Mention], types: dict[str, str | Non
     links: dict[int, Link] = {}
     for i, cur in enumerate(mentions):
         link = links[i] = Link()
+        container = next((k for k in range(i - 1, -1, -1) if mentions[k].kind != "alias"
+                          and mentions[k].start <= cur.start and cur.end <= mentions[k].end), None)
+        if container is not None:   # "Luật sửa đổi, bổ sung một số điều của Luật X": X is named inside
+            outer = mentions[container]
+            link.depth, link.parents = links[container].depth + 1, [outer]
+            link.rtype = "amends" if _AMENDING_NAME.match(outer.name or "") else None
+            continue
         j = i - 1
         while j >= 0 and (mentions[j].end > cur.start or mentions[j].kind == "alias"):
             j -= 1
@@ -141,6 +153,7 @@ def link_mentions(text: str, mentions: list[Mention], types: dict[str, str | Non
         elif _COORDINATED.search(gap) and not _TITLE_WORDS.search(gap):
             link.depth, link.parents, link.rtype = plink.depth, plink.parents, plink.rtype
             link.siblings = [prev, *plink.siblings]
+            link.actors = list(plink.actors)    # "… được sửa đổi bởi Nghị định A, Nghị định B"
         elif re.search(r"(?<![\w])(?:của|tại|theo|kèm theo)[ ]*$", gap) and not _COORDINATED.search(gap):
             link.depth = plink.depth + 1   # named inside the other one's name or trích yếu
         # else: a trích yếu and then "và": a new item at the top of the list
