@@ -14,7 +14,8 @@ from vbgraph.extract.dates import date_right_after
 from vbgraph.extract.models import Evidence
 from vbgraph.extract.symbols import (SYMBOL_RX, Symbol, doc_type_from_code, issuer_info, issuer_row,
                                      parse_symbol, scope_class)
-from vbgraph.extract.tables import doc_types, fold, fold_words, known_documents, named_laws, provinces
+from vbgraph.extract.tables import (doc_types, fold, fold_words, known_documents, named_laws, provinces,
+                                    read_table)
 from vbgraph.extract.text import NormText
 
 
@@ -74,8 +75,21 @@ def _type_lookup() -> dict[str, dict[str, str]]:
 
 
 @lru_cache(maxsize=None)
+def _law_name_forms() -> dict[str, str]:
+    """Every way a law's name is written (the table's, and with standard abbreviations: "văn bản QPPL")
+    → the table's name."""
+    forms = {r["name"]: r["name"] for r in named_laws()}
+    for row in read_table("abbreviations.csv"):
+        for name in list(forms.values()):
+            if row["long"].casefold() in name.casefold():
+                short = re.sub(re.escape(row["long"]), row["short"], name, flags=re.I)
+                forms.setdefault(short, name)
+    return forms
+
+
+@lru_cache(maxsize=None)
 def _law_rx() -> re.Pattern:
-    names = "|".join(re.escape(r["name"]).replace(r"\ ", "[ ]") for r in named_laws())
+    names = "|".join(re.escape(n).replace(r"\ ", "[ ]") for n in sorted(_law_name_forms(), key=len, reverse=True))
     return re.compile(rf"(?<![\w])(?:Bộ[ ]|BỘ[ ])?(?:Luật|LUẬT)[ ](?P<name>(?i:{names}))(?![\w])"
                       rf"(?:[ ](?i:năm)[ ](?P<year>(?:19|20)\d{{2}})(?!\d))?")
 
@@ -83,7 +97,7 @@ def _law_rx() -> re.Pattern:
 @lru_cache(maxsize=None)
 def _law_name() -> dict[str, str]:
     """Folded name → the table's spelling ("VIỆC LÀM" → "Việc làm")."""
-    return {fold_words(r["name"]): r["name"] for r in named_laws()}
+    return {fold_words(written): name for written, name in _law_name_forms().items()}
 
 
 @lru_cache(maxsize=None)
@@ -107,6 +121,8 @@ _ISSUER_RX = re.compile(
 _TITLE_START = re.compile(
     r"[ ,:]{0,3}(?P<t>(?:về|v/v|V/v|ban hành|Ban hành|quy định|Quy định|hướng dẫn|phê duyệt|sửa đổi)[ ][^;\n]{3,400})")
 _TITLE_STOP = re.compile(r"\.(?:[ ]|$)|[ ]và các văn bản|[ ]và các (?:chủ trương|quy định)|[ ]\(|[”\"]?;")
+_BARE_TITLE = re.compile(r"[ ](?P<t>(?:một số|một|các|những|tiếp tục|tăng cường|đẩy mạnh|đổi mới|xây dựng)"
+                         r"[ ][^;\n.()“”\"]{5,200}?)(?=[;.\n(“”\"]|,[ ]|[ ](?:và|của|trên địa bàn)[ ]|$)")
 _PROVINCE_RX = None
 
 
@@ -183,9 +199,12 @@ def find_mentions(nt: NormText, plan_province: str | None, skip: list[tuple[int,
     for lm in _law_rx().finditer(text):
         if not free(lm.start(), lm.end()):
             continue
-        name = "Luật " + _law_name().get(fold_words(lm.group("name")), lm.group("name"))
+        written = lm.group("name")
+        canonical = _law_name().get(fold_words(written), written)
+        # the name as the text writes it, unless only its case differs ("LUẬT VIỆC LÀM" → "Luật Việc làm")
+        name = "Luật " + (canonical if fold_words(canonical) == fold_words(written) else written)
         year = int(lm.group("year")) if lm.group("year") else None
-        m = Mention(lm.start(), lm.end(), "law", "law:" + fold_words(lm.group("name")), name=name,
+        m = Mention(lm.start(), lm.end(), "law", "law:" + fold_words(canonical), name=name,
                     doc_type="Luật", year=year, scope="national", issuer="Quốc hội")
         # "Luật Thực hiện dân chủ ở cơ sở số 10/2022/QH15": the name and the number are one mention
         follow = re.compile(r"[ ,]{0,2}(?:số[ ])?").match(text, lm.end())
@@ -219,9 +238,14 @@ def find_mentions(nt: NormText, plan_province: str | None, skip: list[tuple[int,
         central = bool(re.search(r"toàn quốc|Trung ương|trung ương", body)) or (
             "Đảng" in tail and "bộ" not in tail)
         scope = "party-central" if central else plan_province
-        mentions.append(Mention(rm.start(), rm.end(), "resolution", "res:" + fold_words(body),
-                                name=text[rm.start():rm.end()], doc_type="Nghị quyết", scope=scope,
-                                issuer=body if not central else "Ban Chấp hành Trung ương Đảng"))
+        m = Mention(rm.start(), rm.end(), "resolution", "res:" + fold_words(body),
+                    name=text[rm.start():rm.end()], doc_type="Nghị quyết", scope=scope,
+                    issuer=body if not central else "Ban Chấp hành Trung ương Đảng")
+        # a plenum's resolution is often followed straight by its trích yếu, without "về"
+        tm = _BARE_TITLE.match(text, rm.end())
+        if tm:
+            m.title = tm.group("t").strip(" ,")
+        mentions.append(m)
     mentions.sort(key=lambda x: x.start)
     _share_list_dates(text, mentions)
     _inherit_list_types(text, mentions)
@@ -397,6 +421,6 @@ def _citation(nt: NormText, ms: list[Mention], plan_province: str | None,
         title = _first(m.title for m in ms) or _first(m.name for m in ms if m.kind == "law")
         return Citation(ms, doc_type, sym.number, sym.text, written, date, year, issuer, scope, title)
     first = ms[0]
-    title = first.name if first.kind == "law" else None
+    title = first.name if first.kind == "law" else _first(m.title for m in ms)
     return Citation(ms, doc_type, None, None, [], None, year, first.issuer, first.scope or plan_province,
                     title)
