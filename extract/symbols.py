@@ -18,10 +18,13 @@ from vbgraph.extract.tables import doc_type_by_code, fold, issuer_codes
 _CODE = r"[A-ZĐƯ][A-Za-zĐđƯư0-9&]{0,15}"
 _DASH = r"[ ]?[-–][ ]?"
 _CODES = rf"{_CODE}(?:{_DASH}{_CODE}){{0,3}}"
+# a joint document's type code (Nghị quyết liên tịch NQLT, Thông tư liên tịch TTLT …) may be followed by
+# "/" and the joint issuers: 19/2008/NQLT/CP-UBTUMTTQVN
+_JOINT = r"[A-ZĐ]{1,4}LT"
 SYMBOL_RX = re.compile(
     rf"(?<![\w/.:-])(?P<num>\d{{1,5}}[a-z]?)(?:"
-    rf"[ ]?/[ ]?(?P<year>(?:19|20)\d{{2}})[ ]?/[ ]?(?P<ycodes>{_CODES})"
-    rf"|[ ]?/[ ]?(?P<scodes>{_CODES})"
+    rf"[ ]?/[ ]?(?P<year>(?:19|20)\d{{2}})[ ]?/[ ]?(?P<ycodes>{_CODES}(?:/{_CODES})?)"
+    rf"|[ ]?/[ ]?(?P<scodes>{_JOINT}/{_CODES}|{_CODES})"
     rf"|{_DASH}(?P<ptype>{_CODE})[ ]?/[ ]?(?P<porg>{_CODES})"
     rf")(?![\w/])")
 _OWNER = re.compile(r"[ ](UBND|HĐND)(?![\w/])")
@@ -37,6 +40,7 @@ class Symbol:
     style: str          # state | party
     type_code: str | None
     org_codes: tuple[str, ...]
+    joint_slash: bool = False   # written "…/NQLT/CP-UBTUMTTQVN": the type code and the issuers split by "/"
 
     @property
     def text(self) -> str:
@@ -90,11 +94,21 @@ def parse_symbol(m: re.Match, text: str) -> Symbol:
         return Symbol(m.start(), end, written, num, None, "party", type_code, tuple(org))
     written = text[m.start():end]
     if m.group("ycodes"):
-        codes = _split(m.group("ycodes"))
+        joint = "/" in m.group("ycodes")
+        codes = _split(m.group("ycodes").replace("/", "-"))
+        if joint:
+            return Symbol(m.start(), end, written, num, int(m.group("year")), "state", codes[0],
+                          tuple(codes[1:]), joint_slash=True)
         type_code = codes[0] if len(codes) > 1 and _is_doc_code(codes[0]) else None
         org = codes[1:] if type_code else codes
         return Symbol(m.start(), end, written, num, int(m.group("year")), "state", type_code, tuple(org))
+    if "/" in m.group("scodes"):
+        codes = _split(m.group("scodes").replace("/", "-"))
+        return Symbol(m.start(), end, written, num, None, "state", codes[0], tuple(codes[1:]), joint_slash=True)
     codes = _split(m.group("scodes"))
+    if len(codes) == 2 and _is_doc_code(codes[0]) and (issuer_row(codes[1]) or {}).get("system") == "party":
+        # "27/NQ-TW": a Party document written in the State style is the Party's 27-NQ/TW
+        return Symbol(m.start(), end, written, num, None, "party", codes[0], (codes[1],))
     if len(codes) == 1:
         glued = _split_glued(codes[0])
         if glued:
@@ -122,7 +136,10 @@ def _official_case(code: str | None) -> str | None:
 
 def canonical_text(s: Symbol) -> str:
     org = "-".join(_official_case(c) for c in s.org_codes)
+    joint = s.joint_slash
     s = Symbol(s.start, s.end, s.written, s.number, s.year, s.style, _official_case(s.type_code), s.org_codes)
+    if joint:
+        return "/".join(str(x) for x in (s.number, s.year, s.type_code, org) if x is not None)
     if s.style == "party":
         return f"{s.number}-{s.type_code}/{org}"
     if s.year is not None:
