@@ -27,11 +27,17 @@ from typing import Callable, Iterable
 
 # the name keys live beside the extractor, which uses them too; re-exported for the scorer's callers
 from vbgraph.extract.names import _WORD_RE, agency_key, fold, movement_key  # noqa: F401
+from vbgraph.extract.tables import ingested_kind
 
 PRF_METRICS = ("citations_numbered", "citations_named", "doc_relations", "agencies", "movements")
 PLAN_FIELDS = ("symbol", "date", "level", "province", "year")
-ACCURACY_METRICS = ("cited_date", "cited_doc_type", "cited_scope", "implements", "agency_deadlines",
+ACCURACY_METRICS = ("cited_date", "cited_doc_type", "cited_scope", "implements", "relation", "agency_deadlines",
                     "plan") + tuple(f"plan_{f}" for f in PLAN_FIELDS)
+# the strongest relation a document has to a cited one decides "relation" (as the project's scorer does)
+RELATION_ORDER = ("replaces", "amends", "implements", "based_on", "cites")
+# the per-kind table: a few headline numbers for each kind of document (plan, decision, decree …)
+KIND_COLUMNS = (("citations_numbered", "f1"), ("citations_named", "f1"), ("relation", "accuracy"),
+                ("doc_relations", "f1"), ("agencies", "f1"), ("movements", "f1"), ("plan", "accuracy"))
 
 NAMED_MIN_JACCARD = 0.6
 RELATION_NAME_MIN_JACCARD = 0.6
@@ -187,6 +193,11 @@ def _implements(citation: dict) -> bool:
     return "implements" in (citation.get("relations") or [])
 
 
+def primary_relation(citation: dict) -> str | None:
+    relations = set(citation.get("relations") or [])
+    return next((r for r in RELATION_ORDER if r in relations), None)
+
+
 def _plan_value(field, value):
     if field == "symbol":
         return fold_symbol(value) or None
@@ -233,6 +244,8 @@ def document_items(gold: dict, pred: dict, file: str | None = None) -> list[dict
                                     scope_key(g.get("scope")) == scope_key(p.get("scope"))))
         items.append(_accuracy_item("implements", file, key, _implements(g), _implements(p),
                                     _implements(g) == _implements(p)))
+        items.append(_accuracy_item("relation", file, key, primary_relation(g), primary_relation(p),
+                                    primary_relation(g) == primary_relation(p)))
 
     found, _ = _prf_items(
         "doc_relations", file,
@@ -266,7 +279,21 @@ def document_items(gold: dict, pred: dict, file: str | None = None) -> list[dict
         g, p = g_plan.get(field), p_plan.get(field)
         items.append(_accuracy_item("plan", file, field, g, p,
                                     _plan_value(field, g) == _plan_value(field, p)))
+    kind = ingested_kind(g_plan.get("doc_type"))
+    for item in items:
+        item["kind"] = kind
     return items
+
+
+def by_kind(items: Iterable[dict]) -> dict[str, dict]:
+    """The metrics of each kind of document (the kind of the gold document: plan, decision, decree …)."""
+    groups: dict[str, list[dict]] = {}
+    files: dict[str, set] = {}
+    for item in items:
+        kind = item.get("kind") or "other"
+        groups.setdefault(kind, []).append(item)
+        files.setdefault(kind, set()).add(item["file"])
+    return {k: {"documents": len(files[k]), "metrics": summarise(v)} for k, v in sorted(groups.items())}
 
 
 def summarise(items: Iterable[dict]) -> dict:
@@ -411,6 +438,19 @@ def format_table(metrics: dict) -> str:
     return "\n".join(rows)
 
 
+def format_kinds(kinds: dict[str, dict]) -> str:
+    heads = ["numbered", "named", "relation", "doc_rel", "agencies", "movements", "plan"]
+    rows = [f"{'kind':<16} {'docs':>4} " + " ".join(f"{h:>9}" for h in heads)]
+    for kind, entry in kinds.items():
+        cells = []
+        for name, field in KIND_COLUMNS:
+            m = entry["metrics"][name]
+            empty = (m["tp"] + m["fp"] + m["fn"] == 0) if m["kind"] == "prf" else not m["total"]
+            cells.append(f"{'-' if empty else _num(m[field]):>9}")
+        rows.append(f"{kind:<16} {entry['documents']:>4} " + " ".join(cells))
+    return "\n".join(rows)
+
+
 def _show(value) -> str:
     if isinstance(value, list):
         return "[" + ", ".join(map(str, value)) + "]"
@@ -497,6 +537,7 @@ def run_eval(gold_dir: Path, paths: list[str], state_dir: Path, as_json: bool) -
         pairs.append((path.name, gold, pred))
 
     result = score_many(pairs)
+    result["kinds"] = by_kind(result["items"])
     changes = None
     if pairs:
         previous = save_run(state_dir, result)
@@ -509,6 +550,8 @@ def run_eval(gold_dir: Path, paths: list[str], state_dir: Path, as_json: bool) -
     else:
         print(f"scored {len(pairs)} of {len(pairs) + len(failed)} documents against {gold_dir}")
         print(format_table(result["metrics"]))
+        print("\nby kind of document (F1 for numbered/named/doc_rel/agencies/movements, accuracy otherwise)")
+        print(format_kinds(result["kinds"]))
         if changes is not None:
             print()
             print(format_changes(changes))

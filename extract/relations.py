@@ -86,6 +86,7 @@ class Link:
     rtype: str | None = None                               # its relation from those parents
     actors: list[tuple[Mention, str]] = field(default_factory=list)  # passive: (actor, relation)
     siblings: list[Mention] = field(default_factory=list)
+    inside: bool = False         # named inside another document's name ("Luật sửa đổi … của Luật X")
 
 
 def _list_break(gap: str) -> bool:
@@ -123,7 +124,7 @@ def link_mentions(text: str, mentions: list[Mention], types: dict[str, str | Non
                           and mentions[k].start <= cur.start and cur.end <= mentions[k].end), None)
         if container is not None:   # "Luật sửa đổi, bổ sung một số điều của Luật X": X is named inside
             outer = mentions[container]
-            link.depth, link.parents = links[container].depth + 1, [outer]
+            link.depth, link.parents, link.inside = links[container].depth + 1, [outer], True
             link.rtype = "amends" if _AMENDING_NAME.match(outer.name or "") else None
             continue
         j = i - 1
@@ -155,7 +156,7 @@ def link_mentions(text: str, mentions: list[Mention], types: dict[str, str | Non
             link.siblings = [prev, *plink.siblings]
             link.actors = list(plink.actors)    # "… được sửa đổi bởi Nghị định A, Nghị định B"
         elif re.search(r"(?<![\w])(?:của|tại|theo|kèm theo)[ ]*$", gap) and not _COORDINATED.search(gap):
-            link.depth = plink.depth + 1   # named inside the other one's name or trích yếu
+            link.depth, link.inside = plink.depth + 1, True   # named inside the other one's name or trích yếu
         # else: a trích yếu and then "và": a new item at the top of the list
     return links
 
@@ -207,18 +208,13 @@ def citation_relations(nt: NormText, citations: list[Citation], mentions: list[M
         c = by_key[m.key]
         if verb is None or c.relations:
             continue
-        if links[i].depth == 0 or kind in LEGAL_ACT_KINDS and not _inside_name(links, i):
+        if links[i].depth == 0 or kind in LEGAL_ACT_KINDS and not links[i].inside:
             rel = _relation_for(kind, verb, c)
             c.relations = [rel]
             c.evidence.append(Evidence(m.start, m.end, f"preamble:{rel}"))
     for c in citations:
         if not c.relations:
             c.relations = ["cites"]
-
-
-def _inside_name(links: dict[int, Link], i: int) -> bool:
-    """Named inside another document's name ("Luật sửa đổi … của Luật X") rather than as a co-basis."""
-    return links[i].depth > 0 and links[i].rtype is None and not links[i].parents
 
 
 # ---------------------------------------------------------------- relations stated by the text

@@ -18,7 +18,7 @@ from typing import Iterable, Iterator
 import networkx as nx
 
 from vbgraph.extract.tables import PLAN_KINDS, fold, ingested_kind, read_table
-from vbgraph.graph.identity import agency_id, citation_id, movement_id, plan_id, province_id
+from vbgraph.graph.identity import agency_id, citation_id, movement_id, own_scope, plan_id, province_id
 
 RELATION_EDGE = {"implements": "IMPLEMENTS", "based_on": "BASED_ON", "cites": "CITES"}
 DOC_RELATION_EDGE = {"amends": ("AMENDS", {}), "guides": ("GUIDES", {}), "details": ("DETAILS", {}),
@@ -143,9 +143,7 @@ def add_document(g: nx.MultiDiGraph, doc: Ingested) -> str:
     rec, prov, file = doc.record, doc.provenance, doc.path
     plan = rec["plan"]
     pid, presolution = plan_id(plan, rec["source"])
-    scope = plan.get("province")
-    if plan.get("level") == "district" and plan.get("district") and scope:
-        scope = f"{scope}/{plan['district']}"
+    scope = own_scope(plan)
     kind = ingested_kind(plan.get("doc_type"))
     labels = ["Document", "Ingested", "Plan"] if kind in PLAN_KINDS else ["Document", "Ingested"]
     _merge_node(g, pid, labels, {

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from vbgraph.extract.symbols import find_symbols, scope_class
 from vbgraph.extract.tables import fold_words, named_laws
 
 
@@ -55,11 +56,23 @@ def _law_symbol(title: str | None, year: int | None) -> str | None:
     return None
 
 
-def plan_id(plan: dict, source: str) -> tuple[str, str]:
-    """(id, resolution) of an ingested document."""
+def own_scope(plan: dict) -> str | None:
+    """Where an ingested document's number is unique: its province (and district), or, for a national or
+    Party-central document, what its symbol's issuer code says (the same scope a citation of it gets)."""
     scope = plan.get("province")
     if plan.get("level") == "district" and plan.get("district") and scope:
-        scope = f"{scope}/{plan['district']}"
+        return f"{scope}/{plan['district']}"
+    if plan.get("symbol"):
+        symbols = find_symbols(plan["symbol"])
+        cls = scope_class(symbols[0]) if symbols else "local"
+        if cls != "local":
+            return cls
+    return scope
+
+
+def plan_id(plan: dict, source: str) -> tuple[str, str]:
+    """(id, resolution) of an ingested document."""
+    scope = own_scope(plan)
     year = int(plan["date"][:4]) if plan.get("date") else None
     if plan.get("symbol") and year and scope:
         return f"vn/{scope_path(scope)}/{year}/{slug(plan['symbol'])}", "resolved"
