@@ -16,6 +16,7 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from vbgraph.extract.chrome import chrome_tail
 from vbgraph.extract.citations import find_mentions, group_citations
 from vbgraph.extract.errors import InputError
 from vbgraph.extract.plan import extract_plan
@@ -89,13 +90,16 @@ def analyse_text(raw: str, source: str = "<text>") -> tuple[dict, Doc]:
     """The record (gold schema) and the annotated spaCy Doc for one document's text."""
     nt = normalise(raw)
     plan, header_spans = extract_plan(nt)
+    body_start = plan_body_start(nt, header_spans)
+    tail = chrome_tail(nt.text)
+    if tail is not None:      # a portal's related-documents list and notices cite nothing for the document
+        header_spans = [*header_spans, (tail, len(nt.text))]
     nlp = build_nlp()
     # the prefilter's cues are a superset of what each finder needs: a text without them skips it,
     # and a text without any cue needs no tokens at all (the Doc then only carries the results)
     wanted = [(name, proc) for name, proc in nlp.pipeline if may_hold(nt.text, _FAMILY[name])]
     doc = make_doc(nlp.vocab, nt.text if wanted else "")
-    doc.user_data.update(nt=nt, plan=plan, header_spans=header_spans,
-                         body_start=plan_body_start(nt, header_spans))
+    doc.user_data.update(nt=nt, plan=plan, header_spans=header_spans, body_start=body_start)
     doc.user_data.update(citations=[], doc_relations=[], agencies=[], movements=[])
     for _, proc in wanted:
         doc = proc(doc)

@@ -114,3 +114,15 @@ def test_signer_only_under_a_signature_block():
     assert signed["plan"]["signer"] == "Nguyễn Văn An"
     page, _ = analyse_text(HEADER + body + "Xem thêm\nGiải Nobel\n", "p.txt")
     assert page["plan"]["signer"] is None
+
+
+def test_a_portal_pages_trailing_text_is_not_the_documents():
+    from vbgraph.extract.pipeline import analyse_text
+
+    page = ("ỦY BAN NHÂN DÂN\nTỈNH CAO BẰNG\nSố: 56/2025/QĐ-UBND\nCao Bằng, ngày 01 tháng 12 năm 2025\n\n"
+            "QUYẾT ĐỊNH\nSửa đổi đơn giá bồi thường\n\nCăn cứ Luật Đất đai số 31/2024/QH15;\n\n"
+            "Điều 1. Sửa đổi một số điều của Quyết định số 52/2024/QĐ-UBND.\n\n"
+            "Văn bản này chưa cập nhật nội dung Tiếng Anh\n## Văn bản liên quan\n"
+            "Nghị định 13/2023/NĐ-CP về Bảo vệ dữ liệu cá nhân yêu cầu xác nhận sự đồng ý của thành viên.\n")
+    symbols = {c["symbol"] for c in analyse_text(page)[0]["citations"]}
+    assert symbols == {"31/2024/QH15", "52/2024/QĐ-UBND"}
