@@ -115,9 +115,10 @@ def test_numbered_citations_and_their_attributes():
     assert acc(result, "cited_doc_type") == (26, 26)
     wrong_date = [i for i in result["items"] if i["metric"] == "cited_date" and i["outcome"] == "wrong"]
     assert wrong_date == [{"metric": "cited_date", "file": "000_37ff60af79915060.txt", "key": "23-qd/tw",
-                           "outcome": "wrong", "gold": "2021-07-30", "pred": "2021-07-31"}]
+                           "outcome": "wrong", "gold": "2021-07-30", "pred": "2021-07-31", "kind": "plan"}]
     assert outcomes(result, "cited_scope", "wrong") == ["1116-qd/tu"]
     assert outcomes(result, "implements", "wrong") == ["04-ctr/bdvtu-bcsdubnd"]
+    assert acc(result, "relation") == (25, 26) and outcomes(result, "relation", "wrong") == ["04-ctr/bdvtu-bcsdubnd"]
 
 
 def test_named_citations_match_on_type_and_words():
