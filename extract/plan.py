@@ -5,16 +5,12 @@ from __future__ import annotations
 import re
 
 from vbgraph.extract.dates import find_dates
+from vbgraph.extract.header import (_NAME_RX as _PERSON_RX, _POSITION, Place, _caps, known_names, organ_level, own_symbol,
+                                    places_in, portal_box, province_name, read_header, recase, signer)
 from vbgraph.extract.symbols import SYMBOL_RX, doc_type_from_code, issuer_row, parse_symbol
 from vbgraph.extract.tables import doc_types, fold, provinces, read_table
 from vbgraph.extract.text import NormText
 
-_HEADER_CHARS = 2500
-_NUMBER_RX = re.compile(r"(?i:số)[ ]?(?:/|:)?[ ]?(?=\d)")
-_PLACE_DATE_RX = re.compile(r"(?P<place>[A-ZĐ][^\n,;:]{1,40}),[ ]?(?=(?i:ngày)[ ]?(?:\d|\.{2}|…))")
-_UNIT_RX = re.compile(
-    r"(?P<unit>(?i:ủy ban nhân dân|uỷ ban nhân dân|ubnd|sở|ban|phòng|huyện ủy|tỉnh ủy|hội đồng nhân dân))"
-    r"[ ](?P<rest>[^\n]{2,80})")
 _LOCAL_UNIT_RX = re.compile(
     r"(?P<kind>tỉnh|thành phố|huyện|thị xã|quận|xã|phường|thị trấn)[ ](?P<name>(?:[A-ZĐ][^\s,.;:()]*"
     r"(?:[ ](?=[A-ZĐ\d])|(?=[\s,.;:()]|$))){1,4})")
@@ -39,99 +35,181 @@ def _sentence_case(title: str) -> str:
     return low
 
 
-def _type_heading(lines: list[tuple[int, str]]) -> tuple[int, str, str] | None:
-    """(line index, doc type, rest of line) of the heading "KẾ HOẠCH" / "QUYẾT ĐỊNH" …"""
-    for i, (_, line) in enumerate(lines[:40]):
+def _type_heading(lines: list[tuple[int, str]], first: int = 0) -> tuple[int, str, str] | None:
+    """(line index, doc type, rest of line) of the heading "KẾ HOẠCH" / "QUYẾT ĐỊNH" … that follows the
+    header (a Party header may write "HƯỚNG DẪN" after "Số …" and the date)."""
+    for i in range(first, min(len(lines), first + 40)):
+        line = lines[i][1].strip(" *#")
         for row in doc_types():
             w = row["written"]
-            if line[:len(w)].upper() == w.upper() and line[:len(w)].isupper():
+            if line[:len(w)].upper() == w.upper() and line[:len(w)].isupper() \
+                    and (len(line) == len(w) or not line[len(w)].isalnum()):
                 rest = line[len(w):].strip(" :.-")
-                if not rest or rest.isupper():
+                if not rest or _caps(rest) or rest.isupper():
                     return i, row["doc_type"], rest
     return None
+
+
+_TITLE_TAIL_STOP = {"CỦA", "THUỘC", "VỚI", "VÀ", "CHO", "TẠI", "PHÒNG", "GIỮA", "TRỰC", "QUAN"}
+
+
+def _authority(line: str, organs: tuple[str, ...]) -> str | None:
+    """The line under a decision's title that names who decides: "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH X",
+    "BỘ TRƯỞNG BỘ TƯ PHÁP", or the issuing organ again ("CHÍNH PHỦ")."""
+    s = line.strip(" *:")
+    if not s or not _caps(s) or len(s) > 150:
+        return None
+    if _POSITION.match(s + " "):
+        return s
+    if organ_level(s) or any(fold(s) == fold(o) for o in organs):
+        return s
+    return None
+
+
+def _split_authority(title: str, organs: tuple[str, ...]) -> tuple[str, str | None]:
+    """A captured page may run the authority line into the title ("… ĐIỆN TỬ CHÍNH PHỦ"): cut it off
+    when the title's tail is a position + organ or the header's own organ."""
+    if not _caps(title):
+        return title, None
+    words = title.split(" ")
+    for k in range(1, len(words)):
+        tail = " ".join(words[k:])
+        if words[k - 1] in _TITLE_TAIL_STOP:
+            continue
+        if _POSITION.match(tail + " ") and organ_level(_POSITION.sub("", tail + " ").strip()) \
+                or any(fold(tail) == fold(o) for o in organs if organ_level(o)):
+            return " ".join(words[:k]), tail
+    return title, None
+
+
+# the preamble's closing formula names who decides: "Bộ trưởng Bộ Tư pháp ban hành Thông tư …"
+_ACTING_RX = re.compile(
+    r"(?:^|\n|[.;] )(?P<who>(?:Bộ trưởng|Chủ tịch|Thủ tướng|Trưởng ban|Giám đốc|Thống đốc|Tổng Kiểm toán|Chánh án"
+    r"|Viện trưởng|Tổng Thanh tra)[ ][^.;:\n]{2,90}?)[ ]ban hành[ ](?:Thông tư|Quyết định|Chỉ thị|Nghị định|Quy định)")
+
+_POSITION_CASE = {"CHỦ TỊCH": "Chủ tịch", "BỘ TRƯỞNG": "Bộ trưởng", "THỦ TƯỚNG": "Thủ tướng",
+                  "TRƯỞNG": "Trưởng", "GIÁM ĐỐC": "Giám đốc", "TỔNG GIÁM ĐỐC": "Tổng Giám đốc",
+                  "CỤC TRƯỞNG": "Cục trưởng", "CHÁNH VĂN PHÒNG": "Chánh Văn phòng", "THỐNG ĐỐC": "Thống đốc",
+                  "TỔNG KIỂM TOÁN": "Tổng Kiểm toán", "CHÁNH ÁN": "Chánh án", "VIỆN TRƯỞNG": "Viện trưởng",
+                  "TỔNG THANH TRA": "Tổng Thanh tra", "CHÁNH THANH TRA": "Chánh Thanh tra", "BÍ THƯ": "Bí thư"}
+
+
+def _short(name: str) -> str:
+    return re.sub(r"(?i)(?<![\w])(ủy ban nhân dân|uỷ ban nhân dân)", "UBND",
+                  re.sub(r"(?i)(?<![\w])hội đồng nhân dân", "HĐND", name))
+
+
+def _issuer_name_from_organs(organs: tuple[str, ...], authority: str | None, place: Place,
+                             sources: list[str]) -> str:
+    """"ỦY BAN NHÂN DÂN / TỈNH X" → "UBND tỉnh X"; "BAN CHẤP HÀNH TRUNG ƯƠNG / BAN DÂN VẬN" → "Ban Dân vận
+    Trung ương"; "TỈNH ỦY X / BAN DÂN VẬN" → "Ban Dân vận Tỉnh ủy X"; with a decision's authority line
+    "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH X" → "Chủ tịch UBND tỉnh X"."""
+    parent, last = (organs[-2] if len(organs) > 1 else None), organs[-1]
+    # "ỦY BAN NHÂN DÂN" / "TỈNH X": one organ printed on two lines
+    if parent and organ_level(parent) in ("local", "national") and organ_level(last) is None \
+            and not re.match(r"(?i)(cục|vụ|tổng cục|viện|trung tâm|văn phòng)\b", last):
+        parent, last = None, f"{parent} {last}"
+    name = last
+    if parent and places_in((last,)) == Place():
+        if fold(parent) == fold("BAN CHẤP HÀNH TRUNG ƯƠNG"):
+            name = f"{last} TRUNG ƯƠNG"
+        elif organ_level(parent) == "party" and not re.match(r"(?i)đảng bộ", parent):
+            name = f"{last} {parent}"
+        elif organ_level(parent) == "local":
+            pm = re.search(r"(?:TỈNH|THÀNH PHỐ|HUYỆN|QUẬN|THỊ XÃ|XÃ|PHƯỜNG|THỊ TRẤN|ĐẶC KHU)[ ].*$", parent)
+            if pm:
+                name = f"{last} {pm.group()}"
+        elif organ_level(parent) == "party":
+            pm = re.search(r"(?:TỈNH|THÀNH PHỐ|HUYỆN|QUẬN|THỊ XÃ)[ ].*$", parent)
+            if pm and re.fullmatch(r"(?:TỈNH|THÀNH|HUYỆN|QUẬN|THỊ) ỦY", last):
+                name = f"{last} {pm.group().split(' ', 1)[1]}"
+    if authority:
+        pos = _POSITION.match(authority + " ")
+        if pos:
+            organ = authority[pos.end():].strip()
+            if fold(organ) in (fold("ỦY BAN NHÂN DÂN"), fold("UBND")) or len(organ) < len(name) \
+                    and fold(name).startswith(fold(organ)):
+                organ = name  # "CHỦ TỊCH ỦY BAN NHÂN DÂN" under "ỦY BAN NHÂN DÂN TỈNH X"
+            return _short(f"{_POSITION_CASE.get(pos.group('pos'), pos.group('pos').capitalize())} "
+                          f"{recase(organ, sources)}")
+    return _short(recase(name, sources) if _caps(name) else name)
+
+
+def _issuer_from_preamble(text: str, body_start: int) -> str:
+    """A headerless plan names its issuer in the preamble: "<UBND huyện …|Sở …|Ban …> ban hành/xây dựng
+    Kế hoạch"."""
+    acting = re.search(r"(?P<unit>(?:Ủy ban nhân dân|Uỷ ban nhân dân|UBND)[ ](?:tỉnh|huyện|thành phố|thị xã|xã|phường|thị trấn)"
+                       r"|Sở[ ][^;.\n]{3,60}?(?=[ ](?:xây dựng|ban hành))"
+                       r"|Ban[ ][^,;.\n]{3,60}?(?=[ ](?:xây dựng|ban hành)))[ ](?:xây dựng|ban hành)[ ](?:Kế hoạch|kế hoạch)",
+                       text[body_start:body_start + 3000])
+    return acting.group("unit") if acting else ""
+
+
+def _body_province(text: str) -> str | None:
+    """The province the text names most often after "tỉnh"/"thành phố"."""
+    counts: dict[str, int] = {}
+    for f in re.findall(r"(?:tỉnh|Tỉnh|thành phố|Thành phố|TỈNH|THÀNH PHỐ)[ ]([A-ZĐ][\w]*(?:[ ][A-ZĐ][\w]*){0,3})", text):
+        p = _province_in(f)
+        if p:
+            counts[p] = counts.get(p, 0) + 1
+    return max(counts, key=counts.get) if counts else None
 
 
 def extract_plan(nt: NormText) -> tuple[dict, list[tuple[int, int]]]:
     """The plan record (schema "plan") and the spans that belong to the header (never citations)."""
     text = nt.text
-    header = text[:_HEADER_CHARS]
+    plan = {"doc_type": None, "number": None, "symbol": None, "date": None, "issuer": None,
+            "level": None, "province": None, "district": None, "year": None, "title": None,
+            "signer": None}
+    box = portal_box(text)
+    h = read_header(text, box.end if box else 0)
+    skip = [s for s in ((box.start, box.end) if box else None, h.symbol_span, h.date_span) if s]
     lines = []
     pos = 0
     for ln in text.split("\n"):
         lines.append((pos, ln))
         pos += len(ln) + 1
-    skip: list[tuple[int, int]] = []
-    plan = {"doc_type": None, "number": None, "symbol": None, "date": None, "issuer": None,
-            "level": None, "province": None, "district": None, "year": None, "title": None,
-            "signer": None}
+    first = next((i for i, (p, _) in enumerate(lines) if p + len(_) >= h.end), 0) if h.end else 0
+    if h.symbol_span or h.date_span:
+        first += 1 if lines[first][0] + len(lines[first][1]) <= h.end + 1 else 0
+    heading = _type_heading(lines, first if (h.symbol_span or h.date_span) else
+                            next((i for i, (p, _) in enumerate(lines) if p >= h.start), 0))
+    body_start = lines[heading[0] + 1][0] if heading and heading[0] + 1 < len(lines) else h.end
 
-    heading = _type_heading(lines)
-    body_start = lines[heading[0] + 1][0] if heading and heading[0] + 1 < len(lines) else 0
-    sym = None
-    for m in _NUMBER_RX.finditer(header):
-        sm = SYMBOL_RX.match(text, m.end())
-        if sm and (not heading or sm.start() < lines[heading[0]][0]):
-            sym = parse_symbol(sm, text)
-            skip.append((m.start(), sym.end))
-            break
-    if sym:
-        plan["number"], plan["symbol"] = sym.number, sym.text
-
-    for m in _PLACE_DATE_RX.finditer(header):
-        ds = find_dates(text, m.end(), m.end() + 40)
-        if ds and len(ds[0].iso) == 10:
-            plan["date"] = ds[0].iso
-            place = m.group("place").strip()
-            plan["_place"] = place
-            skip.append((m.start(), ds[0].end))
-            break
-
+    plan["number"], plan["symbol"] = h.number, h.symbol
+    plan["date"] = h.date
+    sources = [text[body_start:body_start + 60000], known_names()]
+    authority = None
     if heading:
         plan["doc_type"] = heading[1]
         idx = heading[0]
         title = heading[2]
-        if not title and idx + 1 < len(lines):
+        if not title and idx + 1 < len(lines) and not _authority(lines[idx + 1][1], h.organs):
             title = lines[idx + 1][1]
-        plan["title"] = _sentence_case(title) if title.isupper() else title.strip()
-    elif sym:
-        plan["doc_type"] = doc_type_from_code(sym)
+            idx += 1
+        title, authority = _split_authority(title, h.organs)
+        if not authority and idx + 1 < len(lines):
+            authority = _authority(lines[idx + 1][1], h.organs)
+        if not authority or not _POSITION.match(authority + " "):
+            acting = _ACTING_RX.search(text, body_start, body_start + 6000)
+            authority = acting.group("who").upper() if acting else authority
+        plan["title"] = recase(title, sources) if _caps(title) else title.strip() or None
+    elif h.symbol and re.match(r"[ ]?(?i:v/v)[ ]", text[h.symbol_span[1]:h.symbol_span[1] + 6]):
+        plan["doc_type"] = "Công văn"   # "Số: 5348/CT-CS V/v …": a letter's subject follows its symbol
+        vv = text[h.symbol_span[1]:].split("\n", 1)[0]
+        plan["title"] = re.sub(r"^[ ]?(?i:v/v)[ ]", "", vv).strip() or None
+    elif h.symbol:
+        sm = SYMBOL_RX.match(h.symbol)
+        plan["doc_type"] = doc_type_from_code(parse_symbol(sm, h.symbol)) if sm else None
 
-    # issuer: the header block above the quốc hiệu, else the preamble's "<unit> ban hành/xây dựng"
-    issuer_line = None
-    for _, ln in lines[:12]:
-        if lines and heading and _ >= lines[heading[0]][0]:
-            break
-        if re.match(r"(?i)(ủy ban nhân dân|uỷ ban nhân dân|ubnd|sở |ban |phòng |tỉnh ủy|huyện ủy|đảng ủy)", ln):
-            issuer_line = re.split(r"(?i)cộng hòa|cộng hoà", ln)[0].strip(" -")
-            break
-    preamble = text[body_start:body_start + 3000]
-    acting = re.search(r"(?P<unit>(?:Ủy ban nhân dân|Uỷ ban nhân dân|UBND)[ ](?:tỉnh|huyện|thành phố|thị xã|xã|phường|thị trấn)"
-                       r"|Sở[ ][^;.\n]{3,60}?(?=[ ](?:xây dựng|ban hành))"
-                       r"|Ban[ ][^,;.\n]{3,60}?(?=[ ](?:xây dựng|ban hành)))[ ](?:xây dựng|ban hành)[ ](?:Kế hoạch|kế hoạch)",
-                       preamble)
+    if box:
+        _cross_check(plan, box.fields)
+
     title = plan["title"] or ""
-    province = _province_in(title) or _province_in(issuer_line or "")
-    place = plan.pop("_place", None)
-    if not province and place:
-        province = _province_in(place)
-    if not province:
-        found = re.findall(r"(?:tỉnh|Tỉnh)[ ]([A-ZĐ][\w]*(?:[ ][A-ZĐ][\w]*){0,2})", text)
-        counts: dict[str, int] = {}
-        for f in found:
-            p = _province_in(f)
-            if p:
-                counts[p] = counts.get(p, 0) + 1
-        if counts:
-            province = max(counts, key=counts.get)
-    plan["province"] = province
-
-    unit_text = issuer_line or (acting.group("unit") if acting else "")
-    if not unit_text and sym:
-        row = issuer_row(sym.org_codes[0]) if sym.org_codes else None
-        unit_text = row["issuer"] if row else ""
-    level, district = _level_and_district(unit_text, title, sym)
-    plan["level"], plan["district"] = level, district
-    plan["issuer"] = _issuer_name(unit_text, level, province, district)
+    if h.organs:
+        _from_organs(plan, h, text, sources, authority, body_start)
+    else:
+        _from_preamble(plan, text, title, h, body_start)
 
     # "năm 2024" in the title is the year the plan is for, unless it closes a date ("ngày 15 tháng 8 năm 2024")
     years = [m for m in re.finditer(r"năm[ ](\d{4})", title)
@@ -140,8 +218,75 @@ def extract_plan(nt: NormText) -> tuple[dict, list[tuple[int, int]]]:
         plan["year"] = int(years[0].group(1))
     elif plan["date"]:
         plan["year"] = int(plan["date"][:4])
-    plan["signer"] = _signer(lines)
+    elif h.symbol_year:
+        plan["year"] = h.symbol_year
+    plan["signer"] = plan["signer"] or signer(text, body_start) or _signer(lines)
     return plan, skip
+
+
+def _cross_check(plan: dict, box: dict[str, str]) -> None:
+    """The portal's box is a second source: it fills what the header does not say (the header, the
+    document's own words, wins when both speak) and gives the signer, which the box states plainly."""
+    if box.get("symbol"):
+        got = own_symbol(box["symbol"], 0)
+        if got and not plan["symbol"]:
+            plan["symbol"], plan["number"] = got[0], got[1]
+    if box.get("date") and not plan["date"]:
+        ds = find_dates(box["date"])
+        if ds and len(ds[0].iso) == 10:
+            plan["date"] = ds[0].iso
+    if box.get("doc_type") and not plan["doc_type"]:
+        row = next((r for r in doc_types() if fold(r["written"]) == fold(box["doc_type"])), None)
+        plan["doc_type"] = row["doc_type"] if row else None
+    if box.get("signer") and _PERSON_RX.match(box["signer"]):
+        plan["signer"] = box["signer"]
+
+
+def _from_organs(plan: dict, h, text: str, sources: list[str], authority: str | None, body_start: int) -> None:
+    """Level, province, district and issuer from the issuer block of the header."""
+    levels = [organ_level(o) for o in h.organs]
+    place = places_in(h.organs)
+    local = place.province or place.district or place.commune
+    if h.party or "party" in levels:
+        level = "party"
+    elif "department" in levels:
+        level = "department"
+    elif "national" in levels and not local:
+        level = "national"
+    elif place.commune:
+        level = "commune"
+    elif place.district:
+        level = "district"
+    elif place.province:
+        level = "province"
+    else:
+        level = None
+    province = place.province
+    central = level == "national" or (level == "party" and not local)
+    if not province and not central and level:
+        province = (province_name(h.place) if h.place else None) or _body_province(text)
+    plan["level"], plan["province"] = level, province
+    plan["district"] = place.district if level in ("district", "commune", "party", "department") else None
+    plan["issuer"] = _issuer_name_from_organs(h.organs, authority, place, sources)
+
+
+def _from_preamble(plan: dict, text: str, title: str, h, body_start: int) -> None:
+    """A document without an issuer block: the preamble's acting unit, the title, the body."""
+    unit_text = _issuer_from_preamble(text, body_start)
+    province = _province_in(title) or (province_name(h.place) if h.place else None) \
+        or (_province_in(h.place) if h.place else None) or _body_province(text)
+    if not unit_text and h.symbol:
+        sm = SYMBOL_RX.match(h.symbol)
+        sym = parse_symbol(sm, h.symbol) if sm else None
+        row = issuer_row(sym.org_codes[0]) if sym and sym.org_codes else None
+        unit_text = row["issuer"] if row else ""
+    sm = SYMBOL_RX.match(h.symbol) if h.symbol else None
+    level, district = _level_and_district(unit_text, title, parse_symbol(sm, h.symbol) if sm else None)
+    if level in ("national", "party") and not re.search(r"(?i)tỉnh|huyện|xã|thành ủy", unit_text):
+        province = None
+    plan["province"] = province
+    plan["level"], plan["district"] = level, district
+    plan["issuer"] = _issuer_name(unit_text, level, province, district)
 
 
 def _level_and_district(unit: str, title: str, sym) -> tuple[str | None, str | None]:

@@ -1,0 +1,436 @@
+"""The grammar of a Vietnamese administrative header (Nghị định 30/2020/NĐ-CP for State documents,
+Hướng dẫn 36-HD/VPTW for Party ones):
+
+    <cơ quan chủ quản>                     CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM | ĐẢNG CỘNG SẢN VIỆT NAM
+    <cơ quan ban hành>                     Độc lập - Tự do - Hạnh phúc
+    Số: 12/KH-UBND | Số 37-HD/BTGDVTW      <địa danh>, ngày … tháng … năm …
+                         <TÊN LOẠI> <TRÍCH YẾU>
+                         [<CHỨC VỤ> <CƠ QUAN>]       (the authority line of a decision)
+    … body …
+    <TM./KT./Q. …> <CHỨC VỤ>
+    <Name of the signer>
+
+and of the metadata box that legal portals (thuvienphapluat, vbpl, luatvietnam) print above a
+captured document ("Số hiệu: … Loại văn bản: … Nơi ban hành: … Người ký: … Ngày ban hành: …").
+Each piece is read where the grammar puts it, so a citation further down is never taken for the
+document's own symbol."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from vbgraph.extract.names import fold as fold_words
+from vbgraph.extract.symbols import SYMBOL_RX, issuer_row, parse_symbol
+from vbgraph.extract.tables import provinces, read_table
+
+# -- portal metadata box ------------------------------------------------------------------------
+
+PORTAL_LABELS = {"số hiệu": "symbol", "loại văn bản": "doc_type", "nơi ban hành": "issuer",
+                 "cơ quan ban hành": "issuer", "người ký": "signer", "ngày ban hành": "date",
+                 "ngày hiệu lực": "effective", "tình trạng": "status", "tình trạng hiệu lực": "status",
+                 "ngày công báo": "gazette_date", "số công báo": "gazette_number", "lĩnh vực": "field"}
+# a label, its colon, then markup/blank (raw markdown: "**Số hiệu:**\n|\n56/2025/QĐ-UBND\n|") and the value
+_BOX_RX = re.compile(
+    r"(?im)^[#*|\s]*(?P<label>" + "|".join(sorted(PORTAL_LABELS, key=len, reverse=True)) +
+    r")[ \t]*:[*\s|]*(?P<value>[^\n|*]*?)[ \t*|]*$")
+_BOX_SEARCH = 12000
+_UNKNOWN = re.compile(r"(?i)^(đang cập nhật|đã biết|không|không số|chưa (?:có|xác định)|\W*)$")
+
+
+@dataclass
+class PortalBox:
+    fields: dict[str, str]
+    start: int
+    end: int
+
+
+def portal_box(text: str) -> PortalBox | None:
+    """The portal's metadata box near the top of a captured page, or None.  At least "Số hiệu" and one
+    other label must stand close together: a body sentence that says "số hiệu" is no box."""
+    found: dict[str, str] = {}
+    start = end = None
+    for m in _BOX_RX.finditer(text, 0, min(len(text), _BOX_SEARCH)):
+        if end is not None and m.start() - end > 400:
+            break
+        key = PORTAL_LABELS[m.group("label").lower()]
+        value = m.group("value").strip()
+        if not value:  # the value stands on a later line of its own (normalised captures)
+            nxt = re.match(r"[\s|*#]*([^\n|*]+)", text[m.end():m.end() + 200])
+            value = nxt.group(1).strip() if nxt else ""
+            vend = m.end() + (nxt.end() if nxt else 0)
+        else:
+            vend = m.end()
+        if _BOX_RX.fullmatch(value) or fold_words(value).rstrip(":") in PORTAL_LABELS:
+            value = ""
+        start = m.start() if start is None else start
+        end = vend
+        if key not in found and not _UNKNOWN.match(value):
+            found[key] = value
+    if "symbol" not in found or len(found) < 2:
+        return None
+    return PortalBox(found, start, end)
+
+
+# -- header grammar -----------------------------------------------------------------------------
+
+_ANCHOR = re.compile(r"CỘNG H[OÒ][AÀ] XÃ HỘI CHỦ NGHĨA VIỆT NAM|ĐẢNG CỘNG SẢN VIỆT NAM")
+_MOTTO = re.compile(r"Độc lập[ ]?[-–][ ]?Tự do[ ]?[-–][ ]?Hạnh phúc")
+_RULE = re.compile(r"[-–_=*.]{2,}|(?<![\w])\*(?![\w])")
+_HEADER_SPAN = 1500        # the header block ends this far after the quốc hiệu at most
+_LABEL_RX = re.compile(r"(?<![\w])(?:Số|SỐ)(?:[ ]?(?:hiệu|HIỆU))?[ \n]?[:.]?[ \n]?(?=\d)")
+# the whole written symbol: digits, then codes joined by / and - (a space may stand beside a joint,
+# "75/KH- UBND"); longer than SYMBOL_RX when joint bodies are chained ("19/2008/NQLT/CP-UBTUMTTQVN")
+_TOKEN_RX = re.compile(r"\d{1,5}[a-z]?(?:[ ]?[/\-–][ ]?[\wĐđƯư&.]*[\wĐđƯư&])+")
+_PLACE_DATE_RX = re.compile(
+    r"(?P<place>[A-ZĐÀ-Ỹ][^\n,;:]{1,40}),[ ]?(?=(?i:ngày)[ \n]?(?:\d|\.{2}|…))")
+_POSITION = re.compile(
+    r"^(?P<pos>CHỦ TỊCH|BỘ TRƯỞNG|THỦ TƯỚNG|TRƯỞNG|GIÁM ĐỐC|TỔNG GIÁM ĐỐC|CỤC TRƯỞNG|CHÁNH VĂN PHÒNG"
+    r"|THỐNG ĐỐC|TỔNG KIỂM TOÁN|CHÁNH ÁN|VIỆN TRƯỞNG|TỔNG THANH TRA|CHÁNH THANH TRA|BÍ THƯ)[ ]")
+
+
+@dataclass
+class Header:
+    """What the header says, each piece with its span in the normalised text."""
+    start: int = 0                       # where the header block starts
+    party: bool = False                  # "ĐẢNG CỘNG SẢN VIỆT NAM" heads it
+    organs: tuple[str, ...] = ()         # the issuer block's lines, upper case as printed
+    symbol_span: tuple[int, int] | None = None
+    symbol: str | None = None
+    number: str | None = None
+    symbol_year: int | None = None
+    date_span: tuple[int, int] | None = None
+    date: str | None = None
+    place: str | None = None
+    end: int = 0                         # where the header (before the type heading) ends
+
+
+def _caps(s: str) -> bool:
+    letters = [c for c in s if c.isalpha()]
+    return len(letters) >= 2 and all(c.isupper() for c in letters)
+
+
+def _clean_organ(line: str) -> str:
+    return " ".join(_RULE.sub(" ", line).split()).strip(" -–")
+
+
+def find_anchor(text: str, start: int = 0) -> re.Match | None:
+    """The quốc hiệu (or the Party's name) that heads the document: a line starting with it, or
+    ending a line of upper-case organ names, followed closely by the motto, "Số" or a date."""
+    for m in _ANCHOR.finditer(text, start, min(len(text), start + 8000)):
+        line_start = text.rfind("\n", 0, m.start()) + 1
+        before = text[line_start:m.start()]
+        if before.strip() and not _caps(before):
+            continue
+        after = text[m.end():m.end() + 300]
+        if _MOTTO.match(after.lstrip(" -–_*\n")) or re.search(r"(?i)(?:^|[\s-])số[ :\n]|, ngày", after[:200]):
+            return m
+    return None
+
+
+def _issuer_block(text: str, anchor: re.Match) -> list[str]:
+    """The upper-case lines of the issuer cell: those just above the quốc hiệu, the part of its own
+    line before it, and, when the two columns were read line by line ("ỦY BAN NHÂN DÂN CỘNG HÒA …" /
+    "TỈNH X Độc lập …"), the part of the motto line before the motto."""
+    line_start = text.rfind("\n", 0, anchor.start()) + 1
+    lines: list[str] = []
+    pos = line_start
+    for _ in range(4):
+        if pos <= 0:
+            break
+        prev_start = text.rfind("\n", 0, pos - 1) + 1
+        prev = _clean_organ(text[prev_start:pos - 1])
+        if not prev or not _caps(prev) or len(prev) > 120:
+            break
+        lines.insert(0, prev)
+        pos = prev_start
+    same = _clean_organ(text[line_start:anchor.start()])
+    if same:
+        lines.append(same)
+    line_end = text.find("\n", anchor.end())
+    rest = text[anchor.end():line_end if line_end >= 0 else len(text)]
+    nxt_end = text.find("\n", line_end + 1) if line_end >= 0 else -1
+    nxt = text[line_end + 1:nxt_end if nxt_end >= 0 else len(text)] if line_end >= 0 else ""
+    for piece in (rest, nxt):
+        mm = _MOTTO.search(piece)
+        if mm:
+            before = _clean_organ(piece[:mm.start()])
+            if before and _caps(before):
+                lines.append(before)
+            break
+    lines = [piece for ln in lines for piece in split_organs(ln)]
+    if not lines:
+        # a Party header may print the committee below the Party's name ("ĐẢNG CỘNG SẢN VIỆT NAM" /
+        # "TỈNH ỦY X" / "*")
+        for ln in text[anchor.end():anchor.end() + 300].split("\n")[1:4]:
+            ln = _clean_organ(ln)
+            if not ln or not _caps(ln) or _ANCHOR.search(ln) or re.match(r"(?i)số\b", ln):
+                break
+            lines.append(ln)
+    return lines
+
+
+_ORGAN_START = re.compile(
+    r"[ ](?=(?:BAN|SỞ|PHÒNG|CỤC|CHI CỤC|VỤ|ĐẢNG ỦY|ĐẢNG UỶ|HUYỆN ỦY|HUYỆN UỶ|QUẬN ỦY|QUẬN UỶ|THỊ ỦY|THỊ UỶ"
+    r"|TỈNH ỦY|TỈNH UỶ|THÀNH ỦY|THÀNH UỶ|CHI BỘ|ỦY BAN|UỶ BAN|CÔNG AN|VĂN PHÒNG|TRUNG TÂM)[ ])")
+
+
+def split_organs(line: str) -> list[str]:
+    """One block line may hold a parent and its organ when the capture joined them ("BAN CHẤP HÀNH TRUNG
+    ƯƠNG BAN TUYÊN GIÁO VÀ DÂN VẬN", "ỦY BAN NHÂN DÂN TỈNH X SỞ NỘI VỤ"): cut before an organ word
+    when what precedes is complete — the Party's Central Committee, a known organ, or a named place."""
+    for m in _ORGAN_START.finditer(line):
+        head, tail = line[:m.start()], line[m.end():]
+        if fold_words(head) in _complete_organs() or (
+                places_in((head,)) != Place() and _PLACE_RX.search(head).end() == len(head)):
+            return [head] + split_organs(tail)
+    return [line]
+
+
+@lru_cache(maxsize=1)
+def _complete_organs() -> frozenset[str]:
+    return frozenset([fold_words("BAN CHẤP HÀNH TRUNG ƯƠNG")] +
+                     [fold_words(r["issuer"]) for r in read_table("issuer_codes.csv")])
+
+
+def own_symbol(text: str, at: int):
+    """(canonical symbol, number, year, span) of the symbol written at `at`, read whole."""
+    sm = SYMBOL_RX.match(text, at)
+    tm = _TOKEN_RX.match(text, at)
+    if sm and (not tm or tm.end() <= sm.end()):
+        sym = parse_symbol(sm, text)
+        return sym.text, sym.number, sym.year, (sm.start(), sym.end)
+    if tm:
+        written = re.sub(r"[ ]", "", tm.group()).replace("–", "-")
+        year = re.match(r"\d+[a-z]?/((?:19|20)\d\d)/", written)
+        number = re.match(r"\d{1,5}[a-z]?", written).group()
+        if not re.search(r"[A-ZĐ]", written):
+            return None
+        return written, number, int(year.group(1)) if year else None, (tm.start(), tm.end())
+    return None
+
+
+def party_style(symbol: str) -> str:
+    """"27/NQ-TW" → "27-NQ/TW": a Party document's symbol in the Party's official form."""
+    m = re.fullmatch(r"(\d{1,5}[a-z]?)/([A-ZĐ][\wĐđ]*)-([\wĐđ-]+)", symbol)
+    return f"{m.group(1)}-{m.group(2)}/{m.group(3)}" if m else symbol
+
+
+def read_header(text: str, start: int = 0) -> Header:
+    h = Header(start=start, end=start)
+    anchor = find_anchor(text, start)
+    if anchor:
+        h.party = anchor.group().startswith("ĐẢNG")
+        h.organs = tuple(_issuer_block(text, anchor))
+        h.start = text.rfind("\n", 0, anchor.start()) + 1
+        for _ in h.organs:  # the block's lines stand above the anchor line
+            h.start = max(start, text.rfind("\n", 0, max(0, h.start - 1)) + 1)
+        window = (h.start, min(len(text), anchor.end() + _HEADER_SPAN))
+    else:
+        window = (start, min(len(text), start + 2500))
+    lo, hi = window
+    heading = _heading_rx().search(text, lo, hi)
+    if heading:  # the header ends where the type heading begins: "Số" further down is a citation's
+        hi = heading.start()
+    for m in _LABEL_RX.finditer(text, lo, hi):
+        if not _label_opens_line(text, m.start()):
+            continue
+        got = own_symbol(text, m.end())
+        if got:
+            h.symbol, h.number, h.symbol_year, h.symbol_span = got
+            h.symbol_span = (m.start(), got[3][1])
+            break
+    if h.symbol and (h.party or (issuer_row(_org_code(h.symbol)) or {}).get("system") == "party") \
+            and not h.symbol_year:
+        h.symbol = party_style(h.symbol)
+    from vbgraph.extract.dates import find_dates
+    for m in _PLACE_DATE_RX.finditer(text, lo, hi):
+        ds = find_dates(text, m.end(), m.end() + 45)
+        if ds and len(ds[0].iso) == 10:
+            h.date, h.place = ds[0].iso, m.group("place").strip(" *")
+            h.date_span = (m.start(), ds[0].end)
+            break
+    h.end = max([lo] + [s[1] for s in (h.symbol_span, h.date_span) if s])
+    return h
+
+
+@lru_cache(maxsize=1)
+def _heading_rx() -> re.Pattern:
+    names = sorted({r["written"].upper() for r in read_table("doc_types.csv")}, key=len, reverse=True)
+    return re.compile(r"(?m)^[ *#]*(?:" + "|".join(map(re.escape, names)) + r")(?![\w])")
+
+
+def _label_opens_line(text: str, at: int) -> bool:
+    """The own "Số:" opens its line, or follows the issuer cell or the motto when the capture ran the
+    header's columns together; "… Chỉ thị số 33/CT-TTg" in a sentence is a citation."""
+    before = _RULE.sub(" ", text[text.rfind("\n", 0, at) + 1:at]).strip(" |")
+    return not before or _caps(before) or bool(re.search(_MOTTO.pattern + r"\W*$", before))
+
+
+def _org_code(symbol: str) -> str:
+    return re.split(r"[/-]", symbol)[-1]
+
+
+# -- organs: level, province, district ----------------------------------------------------------
+
+@lru_cache(maxsize=1)
+def _organ_rows() -> list[tuple[str, str]]:
+    return sorted(((fold_words(r["written"]), r["level"]) for r in read_table("organs.csv")),
+                  key=lambda r: -len(r[0]))
+
+
+def organ_level(line: str) -> str | None:
+    key = fold_words(line)
+    for written, level in _organ_rows():
+        if key == written or key.startswith(written + " "):
+            return level
+    return None
+
+
+_PLACE_RX = re.compile(
+    r"(?<![\w])(?P<unit>TỈNH ỦY|THÀNH ỦY|HUYỆN ỦY|QUẬN ỦY|THỊ ỦY|TỈNH|THÀNH PHỐ|TP\.?|HUYỆN|QUẬN|THỊ XÃ"
+    r"|THỊ TRẤN|XÃ|PHƯỜNG|ĐẶC KHU)[ ](?P<name>[A-ZĐÀ-Ỹ0-9][^\s,;:()\-–]*(?:[ ][A-ZĐÀ-Ỹ0-9][^\s,;:()\-–]*){0,4})",
+    re.IGNORECASE)
+_UNIT_LEVEL = {"tỉnh ủy": "province", "thành ủy": "city", "huyện ủy": "district", "quận ủy": "district",
+               "thị ủy": "district", "tỉnh": "province", "thành phố": "city", "tp": "city", "tp.": "city",
+               "huyện": "district", "quận": "district", "thị xã": "district", "thị trấn": "commune",
+               "xã": "commune", "phường": "commune", "đặc khu": "commune"}
+_NEXT_ORGAN = re.compile(r"[ ](?:ỦY BAN|UỶ BAN|HỘI ĐỒNG|SỞ|BAN|PHÒNG|ĐẢNG ỦY|ĐẢNG UỶ|CÔNG AN|VĂN PHÒNG)(?:[ ]|$)")
+
+
+def province_name(name: str) -> str | None:
+    key = fold_words(name)
+    for p in sorted(provinces(), key=len, reverse=True):
+        if fold_words(p) == key:
+            return p
+    return None
+
+
+@dataclass
+class Place:
+    province: str | None = None
+    district: str | None = None
+    commune: str | None = None
+
+
+def places_in(organs: tuple[str, ...]) -> Place:
+    """The administrative units the issuer block names ("TỈNH ỦY BẮC NINH", "ỦY BAN NHÂN DÂN XÃ TÂN
+    HÒA", "THÀNH PHỐ HỒ CHÍ MINH"); a "thành phố" is a province when it is one of the provinces."""
+    pl = Place()
+    for line in organs:
+        for m in _PLACE_RX.finditer(line):
+            unit = m.group("unit").lower().rstrip(".") if m.group("unit").lower() != "tp." else "tp"
+            name = _NEXT_ORGAN.split(m.group("name"))[0].strip()
+            level = _UNIT_LEVEL.get(unit, _UNIT_LEVEL.get(unit.rstrip(".")))
+            prov = province_name(name)
+            if level == "city":
+                level = "province" if prov else "district"
+            if level == "province" and prov:
+                pl.province = pl.province or prov
+            elif level == "district":
+                pl.district = pl.district or name
+            elif level == "commune":
+                pl.commune = pl.commune or name
+    return pl
+
+
+# -- casing -------------------------------------------------------------------------------------
+
+_VOWELS = set("aăâeêioôơuưy")
+
+
+def _is_acronym(word: str) -> bool:
+    """"HĐND", "UBND", "MTTQ" have no vowel; Roman numerals (XIV) name congresses and terms."""
+    base = fold_words(word).strip("“”\"'(),.;:")
+    letters = [c for c in base if c.isalpha()]
+    if not letters:
+        return False
+    plain = "".join(letters)
+    import unicodedata
+    stripped = "".join(c for c in unicodedata.normalize("NFD", plain) if unicodedata.category(c) != "Mn")
+    return not (set(stripped) & _VOWELS) or bool(re.fullmatch(r"[ivxlc]{2,6}", stripped) and word.isupper()
+                                                and not re.fullmatch(r"(?i)li|xi", stripped))
+
+
+def recase(upper: str, sources: list[str], first_upper: bool = True) -> str:
+    """An upper-case phrase in the casing the document itself uses for it: each stretch of two or more
+    words is looked up in the sources (the body, the known organ names) and copied from a
+    mixed-case occurrence; words found nowhere are lower case, except acronyms and symbols."""
+    words = upper.split(" ")
+    lowered = [(s, s.lower()) for s in sources if s]
+    out: list[str] = []
+    i = 0
+    while i < len(words):
+        best = None
+        j = i + 2
+        while j <= len(words):
+            phrase = " ".join(words[i:j]).lower()
+            hit = _find_mixed(lowered, phrase)
+            if hit is None:
+                break
+            best = (j, hit)
+            j += 1
+        if best:
+            out.append(best[1])
+            i = best[0]
+            continue
+        w = words[i]
+        out.append(w if re.search(r"[\d/]", w) or _is_acronym(w) else w.lower())
+        i += 1
+    text = " ".join(out)
+    if first_upper and text:
+        text = text[0].upper() + text[1:]
+    return text
+
+
+def _find_mixed(lowered: list[tuple[str, str]], phrase: str) -> str | None:
+    for orig, low in lowered:
+        if len(orig) != len(low):
+            continue
+        at = low.find(phrase)
+        while at >= 0:
+            end = at + len(phrase)
+            if (at == 0 or not low[at - 1].isalnum()) and (end == len(low) or not low[end].isalnum()):
+                found = orig[at:end]
+                if not found.isupper():
+                    return found
+            at = low.find(phrase, at + 1)
+    return None
+
+
+@lru_cache(maxsize=1)
+def known_names() -> str:
+    """Organ and place names as they are properly written, one per line (casing source of last resort)."""
+    names = [r["issuer"] for r in read_table("issuer_codes.csv")]
+    names += [f"{r['kind']} {r['name']}" for r in read_table("provinces.csv")]
+    names += ["Ủy ban nhân dân", "Hội đồng nhân dân", "Ủy ban Mặt trận Tổ quốc Việt Nam",
+              "Ban Chấp hành Trung ương", "Đảng Cộng sản Việt Nam", "Tỉnh ủy", "Huyện ủy", "Đảng ủy"]
+    return "\n".join(names)
+
+
+# -- signature block ----------------------------------------------------------------------------
+
+_SIGN_LINE = re.compile(
+    r"^(?:(?:TM|T\.M|KT|K\.T|Q|TL|T\.L|TUQ|TM\.|KT\.)[./ ]|(?:PHÓ |Q\. )?(?:CHỦ TỊCH|BỘ TRƯỞNG|THỨ TRƯỞNG"
+    r"|THỦ TƯỚNG|TRƯỞNG BAN|TRƯỞNG ĐOÀN|GIÁM ĐỐC|BÍ THƯ|CHÁNH VĂN PHÒNG|CỤC TRƯỞNG|VỤ TRƯỞNG|TRƯỞNG PHÒNG"
+    r"|TỔNG GIÁM ĐỐC|THỐNG ĐỐC|TỔNG KIỂM TOÁN|CHÁNH ÁN|VIỆN TRƯỞNG|CHỦ NHIỆM|TRƯỞNG|THỦ TRƯỞNG)(?:[ ]|$))")
+_NAME_WORD = r"[A-ZĐÀ-Ỹ][a-zđà-ỹ]{0,7}"
+_NAME_RX = re.compile(rf"^(?:\(\s?(?i:đã ký)\s?\)\s?)?(?P<name>{_NAME_WORD}(?:[ ]{_NAME_WORD}){{1,4}})$")
+_SIGNED_RX = re.compile(rf"\(\s?(?i:đã ký)\s?\)\s?(?P<name>{_NAME_WORD}(?:[ ]{_NAME_WORD}){{1,4}})(?![\w])")
+
+
+def signer(text: str, body_start: int) -> str | None:
+    """The name under the first signature block after the header ("TM. ỦY BAN NHÂN DÂN / KT. CHỦ
+    TỊCH / PHÓ CHỦ TỊCH" then a name line), or the name after "(Đã ký)"."""
+    lines = text[body_start:].split("\n")
+    for i, ln in enumerate(lines[:-1]):
+        s = ln.strip(" *")
+        if s and _caps(s) and _SIGN_LINE.match(s) and len(s) < 160:
+            for nxt in lines[i + 1:i + 3]:
+                nm = _NAME_RX.match(nxt.strip(" *"))
+                if nm:
+                    return nm.group("name")
+                if not (nxt.strip() and _caps(nxt)):
+                    break
+    m = _SIGNED_RX.search(text, body_start)
+    return m.group("name") if m else None
