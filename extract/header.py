@@ -32,7 +32,7 @@ PORTAL_LABELS = {"số hiệu": "symbol", "loại văn bản": "doc_type", "nơi
                  "ngày công báo": "gazette_date", "số công báo": "gazette_number", "lĩnh vực": "field"}
 # a label, its colon, then markup/blank (raw markdown: "**Số hiệu:**\n|\n56/2025/QĐ-UBND\n|") and the value
 _BOX_RX = re.compile(
-    r"(?im)^[#*|\s]*(?P<label>" + "|".join(sorted(PORTAL_LABELS, key=len, reverse=True)) +
+    r"(?im)(?:^|(?<=[ *|]))[#*|\s]*(?P<label>" + "|".join(sorted(PORTAL_LABELS, key=len, reverse=True)) +
     r")[ \t]*:[*\s|]*(?P<value>[^\n|*]*?)[ \t*|]*$")
 _BOX_SEARCH = 12000
 _UNKNOWN = re.compile(r"(?i)^(đang cập nhật|đã biết|không|không số|chưa (?:có|xác định)|\W*)$")
@@ -111,7 +111,7 @@ def _caps(s: str) -> bool:
 
 
 def _clean_organ(line: str) -> str:
-    return " ".join(_RULE.sub(" ", line).split()).strip(" -–")
+    return " ".join(_RULE.sub(" ", line).split()).strip(" -–_*|")
 
 
 def find_anchor(text: str, start: int = 0) -> re.Match | None:
@@ -119,13 +119,19 @@ def find_anchor(text: str, start: int = 0) -> re.Match | None:
     ending a line of upper-case organ names, followed closely by the motto, "Số" or a date."""
     for m in _ANCHOR.finditer(text, start, min(len(text), start + 8000)):
         line_start = text.rfind("\n", 0, m.start()) + 1
-        before = text[line_start:m.start()]
-        if before.strip() and not _caps(before):
+        before = _cut_label(text[line_start:m.start()])
+        if before.strip(" _-–*|") and not _caps(before):
             continue
         after = text[m.end():m.end() + 300]
         if _MOTTO.match(after.lstrip(" -–_*\n")) or re.search(r"(?i)(?:^|[\s-])số[ :\n]|, ngày", after[:200]):
             return m
     return None
+
+
+def _cut_label(s: str) -> str:
+    """The part of a header line before its "Số: …" (the capture ran the cells together)."""
+    m = _LABEL_RX.search(s)
+    return s[:m.start()] if m else s
 
 
 def _issuer_block(text: str, anchor: re.Match) -> list[str]:
@@ -144,7 +150,7 @@ def _issuer_block(text: str, anchor: re.Match) -> list[str]:
             break
         lines.insert(0, prev)
         pos = prev_start
-    same = _clean_organ(text[line_start:anchor.start()])
+    same = _clean_organ(_cut_label(text[line_start:anchor.start()]))
     if same:
         lines.append(same)
     line_end = text.find("\n", anchor.end())
@@ -159,12 +165,13 @@ def _issuer_block(text: str, anchor: re.Match) -> list[str]:
                 lines.append(before)
             break
     lines = [piece for ln in lines for piece in split_organs(ln)]
-    if not lines:
+    if not lines and anchor.group().startswith("ĐẢNG"):
         # a Party header may print the committee below the Party's name ("ĐẢNG CỘNG SẢN VIỆT NAM" /
         # "TỈNH ỦY X" / "*")
         for ln in text[anchor.end():anchor.end() + 300].split("\n")[1:4]:
             ln = _clean_organ(ln)
-            if not ln or not _caps(ln) or _ANCHOR.search(ln) or re.match(r"(?i)số\b", ln):
+            if not ln or not _caps(ln) or _ANCHOR.search(ln) or re.match(r"(?i)số\b", ln) \
+                    or _heading_rx().match(ln):
                 break
             lines.append(ln)
     return lines
@@ -181,10 +188,24 @@ def split_organs(line: str) -> list[str]:
     when what precedes is complete — the Party's Central Committee, a known organ, or a named place."""
     for m in _ORGAN_START.finditer(line):
         head, tail = line[:m.start()], line[m.end():]
+        if len(tail.split()) < 2:
+            continue
         if fold_words(head) in _complete_organs() or (
-                places_in((head,)) != Place() and _PLACE_RX.search(head).end() == len(head)):
+                places_in((head,)) != Place() and _place_ends(head)):
             return [head] + split_organs(tail)
     return [line]
+
+
+def _place_ends(head: str) -> bool:
+    """The head ends with a whole place name: a province's name is one of the provinces ("THÀNH PHỐ
+    HẢI" is not), a district's or commune's any name."""
+    last = None
+    for last in _PLACE_RX.finditer(head):
+        pass
+    if not last or last.end() != len(head):
+        return False
+    unit = last.group("unit").upper()
+    return unit not in ("TỈNH", "THÀNH PHỐ", "TP", "TP.") or province_name(last.group("name")) is not None
 
 
 @lru_cache(maxsize=1)
@@ -219,6 +240,9 @@ def party_style(symbol: str) -> str:
 def read_header(text: str, start: int = 0) -> Header:
     h = Header(start=start, end=start)
     anchor = find_anchor(text, start)
+    first_heading = _heading_rx().search(text, start, anchor.start() if anchor else start)
+    if anchor and first_heading:
+        anchor = None  # the document opens with its type heading: a quốc hiệu below is an annex's form
     if anchor:
         h.party = anchor.group().startswith("ĐẢNG")
         h.organs = tuple(_issuer_block(text, anchor))
@@ -306,6 +330,16 @@ def province_name(name: str) -> str | None:
     return None
 
 
+def _province_prefix(name: str) -> str | None:
+    """The province whose name opens `name` ("HẢI PHÒNG SỞ NỘI VỤ" → Hải Phòng), longest first."""
+    key = fold_words(name)
+    for p in sorted(provinces(), key=len, reverse=True):
+        fp = fold_words(p)
+        if key == fp or key.startswith(fp + " "):
+            return p
+    return None
+
+
 @dataclass
 class Place:
     province: str | None = None
@@ -320,9 +354,9 @@ def places_in(organs: tuple[str, ...]) -> Place:
     for line in organs:
         for m in _PLACE_RX.finditer(line):
             unit = m.group("unit").lower().rstrip(".") if m.group("unit").lower() != "tp." else "tp"
-            name = _NEXT_ORGAN.split(m.group("name"))[0].strip()
+            prov = _province_prefix(m.group("name"))
+            name = prov or _NEXT_ORGAN.split(m.group("name"))[0].strip()
             level = _UNIT_LEVEL.get(unit, _UNIT_LEVEL.get(unit.rstrip(".")))
-            prov = province_name(name)
             if level == "city":
                 level = "province" if prov else "district"
             if level == "province" and prov:
@@ -377,10 +411,22 @@ def recase(upper: str, sources: list[str], first_upper: bool = True) -> str:
         w = words[i]
         out.append(w if re.search(r"[\d/]", w) or _is_acronym(w) else w.lower())
         i += 1
-    text = " ".join(out)
+    text = _province_case_rx().sub(lambda m: _province_by_key()[m.group().lower()], " ".join(out))
     if first_upper and text:
         text = text[0].upper() + text[1:]
     return text
+
+
+@lru_cache(maxsize=1)
+def _province_by_key() -> dict[str, str]:
+    return {p.lower(): p for p in provinces()}
+
+
+@lru_cache(maxsize=1)
+def _province_case_rx() -> re.Pattern:
+    names = sorted(provinces(), key=len, reverse=True)
+    return re.compile(r"(?<=tỉnh |phố )(?:" + "|".join(re.escape(p.lower()) for p in names) + r")(?![\w])",
+                      re.IGNORECASE)
 
 
 def _find_mixed(lowered: list[tuple[str, str]], phrase: str) -> str | None:

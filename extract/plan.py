@@ -7,7 +7,7 @@ import re
 from vbgraph.extract.dates import find_dates
 from vbgraph.extract.header import (_NAME_RX as _PERSON_RX, _POSITION, Place, _caps, known_names, organ_level, own_symbol,
                                     places_in, portal_box, province_name, read_header, recase, signer)
-from vbgraph.extract.symbols import SYMBOL_RX, doc_type_from_code, issuer_row, parse_symbol
+from vbgraph.extract.symbols import SYMBOL_RX, doc_type_from_code, issuer_info, issuer_row, parse_symbol
 from vbgraph.extract.tables import doc_types, fold, provinces, read_table
 from vbgraph.extract.text import NormText
 
@@ -127,8 +127,7 @@ def _issuer_name_from_organs(organs: tuple[str, ...], authority: str | None, pla
         pos = _POSITION.match(authority + " ")
         if pos:
             organ = authority[pos.end():].strip()
-            if fold(organ) in (fold("ỦY BAN NHÂN DÂN"), fold("UBND")) or len(organ) < len(name) \
-                    and fold(name).startswith(fold(organ)):
+            if len(organ) < len(name) and fold(_short(name)).startswith(fold(_short(organ))):
                 organ = name  # "CHỦ TỊCH ỦY BAN NHÂN DÂN" under "ỦY BAN NHÂN DÂN TỈNH X"
             return _short(f"{_POSITION_CASE.get(pos.group('pos'), pos.group('pos').capitalize())} "
                           f"{recase(organ, sources)}")
@@ -202,7 +201,15 @@ def extract_plan(nt: NormText) -> tuple[dict, list[tuple[int, int]]]:
         sm = SYMBOL_RX.match(h.symbol)
         plan["doc_type"] = doc_type_from_code(parse_symbol(sm, h.symbol)) if sm else None
 
+    if not h.organs and authority:
+        # no issuer block, but the authority line names the organ ("ỦY BAN THƯỜNG VỤ QUỐC HỘI",
+        # "BỘ TRƯỞNG BỘ TÀI CHÍNH")
+        organ = _POSITION.sub("", authority + " ").strip()
+        if organ_level(organ):
+            h.organs = (organ,)
     if box:
+        if not (h.organs or h.symbol) and box.fields.get("doc_type"):
+            plan["doc_type"] = None  # a capture without its header: a heading further down is not its type
         _cross_check(plan, box.fields)
 
     title = plan["title"] or ""
@@ -211,17 +218,28 @@ def extract_plan(nt: NormText) -> tuple[dict, list[tuple[int, int]]]:
     else:
         _from_preamble(plan, text, title, h, body_start)
 
-    # "năm 2024" in the title is the year the plan is for, unless it closes a date ("ngày 15 tháng 8 năm 2024")
-    years = [m for m in re.finditer(r"năm[ ](\d{4})", title)
-             if not re.search(r"tháng[ ]\d{1,2}[ ]$", title[:m.start()])]
-    if years:
-        plan["year"] = int(years[0].group(1))
+    year = _title_year(title)
+    if year:
+        plan["year"] = year
     elif plan["date"]:
         plan["year"] = int(plan["date"][:4])
     elif h.symbol_year:
         plan["year"] = h.symbol_year
     plan["signer"] = plan["signer"] or signer(text, body_start) or _signer(lines)
     return plan, skip
+
+
+def _title_year(title: str) -> int | None:
+    """"năm 2024" in the title is the year the plan is for, unless it closes a date ("ngày 15 tháng 8
+    năm 2024"), is a horizon ("đến năm 2030", "tầm nhìn đến năm 2045"), opens a range ("năm 2026 -
+    2028"), or belongs to a quoted name or a cited document's trích yếu."""
+    for m in re.finditer(r"(?<![\w])năm[ ](\d{4})(?![ ]?[-–][ ]?\d{4})", title):
+        before = title[:m.start()]
+        if re.search(r"(?:tháng[ ]\d{1,2}|đến|tới)[ ]$", before) or before.count("“") > before.count("”") \
+                or before.count('"') % 2 or SYMBOL_RX.search(before) or re.search(r"(?<![\w])số[ ]\d", before):
+            continue
+        return int(m.group(1))
+    return None
 
 
 def _cross_check(plan: dict, box: dict[str, str]) -> None:
@@ -249,7 +267,7 @@ def _from_organs(plan: dict, h, text: str, sources: list[str], authority: str | 
     local = place.province or place.district or place.commune
     if h.party or "party" in levels:
         level = "party"
-    elif "department" in levels:
+    elif "department" in levels and local:
         level = "department"
     elif "national" in levels and not local:
         level = "national"
@@ -271,17 +289,18 @@ def _from_organs(plan: dict, h, text: str, sources: list[str], authority: str | 
 
 
 def _from_preamble(plan: dict, text: str, title: str, h, body_start: int) -> None:
-    """A document without an issuer block: the preamble's acting unit, the title, the body."""
-    unit_text = _issuer_from_preamble(text, body_start)
+    """A document without an issuer block: the preamble's acting unit, the title, the body, and last
+    the issuer code of its own symbol."""
+    acting = _issuer_from_preamble(text, body_start)
     province = _province_in(title) or (province_name(h.place) if h.place else None) \
         or (_province_in(h.place) if h.place else None) or _body_province(text)
-    if not unit_text and h.symbol:
-        sm = SYMBOL_RX.match(h.symbol)
-        sym = parse_symbol(sm, h.symbol) if sm else None
-        row = issuer_row(sym.org_codes[0]) if sym and sym.org_codes else None
-        unit_text = row["issuer"] if row else ""
     sm = SYMBOL_RX.match(h.symbol) if h.symbol else None
-    level, district = _level_and_district(unit_text, title, parse_symbol(sm, h.symbol) if sm else None)
+    sym = parse_symbol(sm, h.symbol) if sm else None
+    info = issuer_info(sym) if sym else None
+    unit_text = acting or (info["issuer"] if info else "")
+    level, district = _level_and_district(unit_text, title, sym)
+    if not acting and info and info["scope"] != "local":
+        level = info["level"]  # "21/2025/TT-BGDĐT": a national or central Party body's code
     if level in ("national", "party") and not re.search(r"(?i)tỉnh|huyện|xã|thành ủy", unit_text):
         province = None
     plan["province"] = province
