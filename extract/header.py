@@ -128,28 +128,48 @@ def find_anchor(text: str, start: int = 0) -> re.Match | None:
     return None
 
 
+_PLACE_LINE = re.compile(r"(?:TỈNH|THÀNH PHỐ|HUYỆN|QUẬN|THỊ XÃ|XÃ|PHƯỜNG|THỊ TRẤN|ĐẶC KHU)[ ]\S")
+
+
+def _join_places(lines: list[str]) -> list[str]:
+    """"ỦY BAN NHÂN DÂN" / "TỈNH KON TUM": a line that only names a place continues the organ above."""
+    out: list[str] = []
+    for ln in lines:
+        if out and _PLACE_LINE.match(ln) and organ_level(ln) is None:
+            out[-1] = f"{out[-1]} {ln}"
+        else:
+            out.append(ln)
+    return out
+
+
 def _cut_label(s: str) -> str:
     """The part of a header line before its "Số: …" (the capture ran the cells together)."""
     m = _LABEL_RX.search(s)
     return s[:m.start()] if m else s
 
 
-def _issuer_block(text: str, anchor: re.Match) -> list[str]:
-    """The upper-case lines of the issuer cell: those just above the quốc hiệu, the part of its own
+def _issuer_block(text: str, anchor: re.Match, start: int) -> tuple[list[str], int]:
+    """The upper-case lines of the issuer cell and where the block starts: the lines just above the
+    quốc hiệu (a whole left column read first may put its "Số …" line between), the part of its own
     line before it, and, when the two columns were read line by line ("ỦY BAN NHÂN DÂN CỘNG HÒA …" /
     "TỈNH X Độc lập …"), the part of the motto line before the motto."""
     line_start = text.rfind("\n", 0, anchor.start()) + 1
     lines: list[str] = []
-    pos = line_start
-    for _ in range(4):
-        if pos <= 0:
+    pos = top = line_start
+    for _ in range(5):
+        if pos <= start:
             break
         prev_start = text.rfind("\n", 0, pos - 1) + 1
-        prev = _clean_organ(text[prev_start:pos - 1])
+        raw = text[prev_start:pos - 1]
+        prev = _clean_organ(raw)
+        pos = prev_start
+        if _LABEL_RX.match(raw.strip(" |*")) or (not prev and raw.strip()):
+            top = prev_start  # the left column's "Số 12-KH/HU" or its "*" under the organ
+            continue
         if not prev or not _caps(prev) or len(prev) > 120:
             break
         lines.insert(0, prev)
-        pos = prev_start
+        top = prev_start
     same = _clean_organ(_cut_label(text[line_start:anchor.start()]))
     if same:
         lines.append(same)
@@ -165,6 +185,7 @@ def _issuer_block(text: str, anchor: re.Match) -> list[str]:
                 lines.append(before)
             break
     lines = [piece for ln in lines for piece in split_organs(ln)]
+    lines = _join_places(lines)
     if not lines and anchor.group().startswith("ĐẢNG"):
         # a Party header may print the committee below the Party's name ("ĐẢNG CỘNG SẢN VIỆT NAM" /
         # "TỈNH ỦY X" / "*")
@@ -174,7 +195,7 @@ def _issuer_block(text: str, anchor: re.Match) -> list[str]:
                     or _heading_rx().match(ln):
                 break
             lines.append(ln)
-    return lines
+    return lines, top
 
 
 _ORGAN_START = re.compile(
@@ -245,10 +266,8 @@ def read_header(text: str, start: int = 0) -> Header:
         anchor = None  # the document opens with its type heading: a quốc hiệu below is an annex's form
     if anchor:
         h.party = anchor.group().startswith("ĐẢNG")
-        h.organs = tuple(_issuer_block(text, anchor))
-        h.start = text.rfind("\n", 0, anchor.start()) + 1
-        for _ in h.organs:  # the block's lines stand above the anchor line
-            h.start = max(start, text.rfind("\n", 0, max(0, h.start - 1)) + 1)
+        organs, h.start = _issuer_block(text, anchor, start)
+        h.organs = tuple(organs)
         window = (h.start, min(len(text), anchor.end() + _HEADER_SPAN))
     else:
         window = (start, min(len(text), start + 2500))
@@ -271,7 +290,10 @@ def read_header(text: str, start: int = 0) -> Header:
     for m in _PLACE_DATE_RX.finditer(text, lo, hi):
         ds = find_dates(text, m.end(), m.end() + 45)
         if ds and len(ds[0].iso) == 10:
-            h.date, h.place = ds[0].iso, m.group("place").strip(" *")
+            place = m.group("place")
+            if h.symbol_span and m.start() < h.symbol_span[1] <= m.end():
+                place = text[h.symbol_span[1]:m.end() - 1]  # "Số: 4/KH-UBND Hớn Quản, ngày …" on one line
+            h.date, h.place = ds[0].iso, place.strip(" *,")
             h.date_span = (m.start(), ds[0].end)
             break
     h.end = max([lo] + [s[1] for s in (h.symbol_span, h.date_span) if s])
@@ -347,6 +369,22 @@ class Place:
     commune: str | None = None
 
 
+def _place_case(name: str) -> str:
+    """"HỚN QUẢN" → "Hớn Quản": every syllable of a place name is capitalised."""
+    return name.title() if name.isupper() else name
+
+
+def title_places(organ: str) -> str:
+    """An upper-case organ name with its place names in their own case ("ỦY BAN NHÂN DÂN XÃ Tân Hòa"),
+    so that recasing the rest keeps them."""
+    def fix(m: re.Match) -> str:
+        prov = _province_prefix(m.group("name"))
+        name = prov or _NEXT_ORGAN.split(m.group("name"))[0].strip()
+        rest = m.group("name")[len(name):] if not prov else m.group("name")[len(prov):]
+        return f"{m.group('unit')} {prov or _place_case(name)}{rest}"
+    return _PLACE_RX.sub(fix, organ)
+
+
 def places_in(organs: tuple[str, ...]) -> Place:
     """The administrative units the issuer block names ("TỈNH ỦY BẮC NINH", "ỦY BAN NHÂN DÂN XÃ TÂN
     HÒA", "THÀNH PHỐ HỒ CHÍ MINH"); a "thành phố" is a province when it is one of the provinces."""
@@ -355,7 +393,7 @@ def places_in(organs: tuple[str, ...]) -> Place:
         for m in _PLACE_RX.finditer(line):
             unit = m.group("unit").lower().rstrip(".") if m.group("unit").lower() != "tp." else "tp"
             prov = _province_prefix(m.group("name"))
-            name = prov or _NEXT_ORGAN.split(m.group("name"))[0].strip()
+            name = prov or _place_case(_NEXT_ORGAN.split(m.group("name"))[0].strip())
             level = _UNIT_LEVEL.get(unit, _UNIT_LEVEL.get(unit.rstrip(".")))
             if level == "city":
                 level = "province" if prov else "district"
@@ -409,7 +447,7 @@ def recase(upper: str, sources: list[str], first_upper: bool = True) -> str:
             i = best[0]
             continue
         w = words[i]
-        out.append(w if re.search(r"[\d/]", w) or _is_acronym(w) else w.lower())
+        out.append(w if re.search(r"[\d/]", w) or _is_acronym(w) or not w.isupper() else w.lower())
         i += 1
     text = _province_case_rx().sub(lambda m: _province_by_key()[m.group().lower()], " ".join(out))
     if first_upper and text:
@@ -425,7 +463,7 @@ def _province_by_key() -> dict[str, str]:
 @lru_cache(maxsize=1)
 def _province_case_rx() -> re.Pattern:
     names = sorted(provinces(), key=len, reverse=True)
-    return re.compile(r"(?<=tỉnh |phố )(?:" + "|".join(re.escape(p.lower()) for p in names) + r")(?![\w])",
+    return re.compile(r"(?:(?<=tỉnh )|(?<=phố ))(?:" + "|".join(re.escape(p.lower()) for p in names) + r")(?![\w])",
                       re.IGNORECASE)
 
 

@@ -6,7 +6,8 @@ import re
 
 from vbgraph.extract.dates import find_dates
 from vbgraph.extract.header import (_NAME_RX as _PERSON_RX, _POSITION, Place, _caps, known_names, organ_level, own_symbol,
-                                    places_in, portal_box, province_name, read_header, recase, signer)
+                                    places_in, portal_box, province_name, read_header, recase, signer,
+                                    title_places)
 from vbgraph.extract.symbols import SYMBOL_RX, doc_type_from_code, issuer_info, issuer_row, parse_symbol
 from vbgraph.extract.tables import doc_types, fold, provinces, read_table
 from vbgraph.extract.text import NormText
@@ -116,9 +117,14 @@ def _issuer_name_from_organs(organs: tuple[str, ...], authority: str | None, pla
         elif organ_level(parent) == "party" and not re.match(r"(?i)đảng bộ", parent):
             name = f"{last} {parent}"
         elif organ_level(parent) == "local":
+            # a sở under a People's Committee is named with the place ("Sở Nội vụ tỉnh X"), a body of
+            # any other organ with the organ ("Ban Thường trực Ủy ban MTTQ Việt Nam tỉnh X")
             pm = re.search(r"(?:TỈNH|THÀNH PHỐ|HUYỆN|QUẬN|THỊ XÃ|XÃ|PHƯỜNG|THỊ TRẤN|ĐẶC KHU)[ ].*$", parent)
-            if pm:
+            government = re.match(r"(?:ỦY BAN NHÂN DÂN|UỶ BAN NHÂN DÂN|UBND|HỘI ĐỒNG NHÂN DÂN|HĐND)(?:[ ]|$)", parent)
+            if pm and government:
                 name = f"{last} {pm.group()}"
+            elif pm:
+                name = f"{last} {parent}"
         elif organ_level(parent) == "party":
             pm = re.search(r"(?:TỈNH|THÀNH PHỐ|HUYỆN|QUẬN|THỊ XÃ)[ ].*$", parent)
             if pm and re.fullmatch(r"(?:TỈNH|THÀNH|HUYỆN|QUẬN|THỊ) ỦY", last):
@@ -130,8 +136,8 @@ def _issuer_name_from_organs(organs: tuple[str, ...], authority: str | None, pla
             if len(organ) < len(name) and fold(_short(name)).startswith(fold(_short(organ))):
                 organ = name  # "CHỦ TỊCH ỦY BAN NHÂN DÂN" under "ỦY BAN NHÂN DÂN TỈNH X"
             return _short(f"{_POSITION_CASE.get(pos.group('pos'), pos.group('pos').capitalize())} "
-                          f"{recase(organ, sources)}")
-    return _short(recase(name, sources) if _caps(name) else name)
+                          f"{recase(title_places(organ), sources + [known_names()])}")
+    return _short(recase(title_places(name), sources + [known_names()]) if _caps(name) else name)
 
 
 def _issuer_from_preamble(text: str, body_start: int) -> str:
@@ -177,7 +183,7 @@ def extract_plan(nt: NormText) -> tuple[dict, list[tuple[int, int]]]:
 
     plan["number"], plan["symbol"] = h.number, h.symbol
     plan["date"] = h.date
-    sources = [text[body_start:body_start + 60000], known_names()]
+    sources = [text[body_start:body_start + 60000]]
     authority = None
     if heading:
         plan["doc_type"] = heading[1]
@@ -216,7 +222,7 @@ def extract_plan(nt: NormText) -> tuple[dict, list[tuple[int, int]]]:
     if h.organs:
         _from_organs(plan, h, text, sources, authority, body_start)
     else:
-        _from_preamble(plan, text, title, h, body_start)
+        _from_preamble(plan, text, title, h, body_start, box.fields.get("issuer") if box else None)
 
     year = _title_year(title)
     if year:
@@ -288,14 +294,18 @@ def _from_organs(plan: dict, h, text: str, sources: list[str], authority: str | 
     plan["issuer"] = _issuer_name_from_organs(h.organs, authority, place, sources)
 
 
-def _from_preamble(plan: dict, text: str, title: str, h, body_start: int) -> None:
-    """A document without an issuer block: the preamble's acting unit, the title, the body, and last
-    the issuer code of its own symbol."""
+def _from_preamble(plan: dict, text: str, title: str, h, body_start: int, box_issuer: str | None) -> None:
+    """A document without an issuer block: the preamble's acting unit, the title, the portal's "Nơi ban
+    hành", the body, and last the issuer code of its own symbol."""
     acting = _issuer_from_preamble(text, body_start)
+    if box_issuer and not acting and organ_level(box_issuer.upper()) in ("national", "party"):
+        plan["issuer"], plan["level"] = box_issuer, organ_level(box_issuer.upper())
+        return
     province = _province_in(title) or (province_name(h.place) if h.place else None) \
-        or (_province_in(h.place) if h.place else None) or _body_province(text)
-    sm = SYMBOL_RX.match(h.symbol) if h.symbol else None
-    sym = parse_symbol(sm, h.symbol) if sm else None
+        or (_province_in(h.place) if h.place else None) or (_province_in(box_issuer) if box_issuer else None) \
+        or _body_province(text)
+    sm = SYMBOL_RX.match(plan["symbol"]) if plan["symbol"] else None
+    sym = parse_symbol(sm, plan["symbol"]) if sm else None
     info = issuer_info(sym) if sym else None
     unit_text = acting or (info["issuer"] if info else "")
     level, district = _level_and_district(unit_text, title, sym)
