@@ -495,7 +495,7 @@ def known_names() -> str:
 # -- signature block ----------------------------------------------------------------------------
 
 _SIGN_LINE = re.compile(
-    r"^(?:(?:TM|T\.M|KT|K\.T|Q|TL|T\.L|TUQ|TM\.|KT\.)[./ ]|(?:PHÓ |Q\. )?(?:CHỦ TỊCH|BỘ TRƯỞNG|THỨ TRƯỞNG"
+    r"^(?:(?:TM|T\.M|T/M|KT|K\.T|K/T|Q|TL|T\.L|T/L|TUQ|TM\.|KT\.)[./ ]|(?:PHÓ |Q\. )?(?:CHỦ TỊCH|BỘ TRƯỞNG|THỨ TRƯỞNG"
     r"|THỦ TƯỚNG|TRƯỞNG BAN|TRƯỞNG ĐOÀN|GIÁM ĐỐC|BÍ THƯ|CHÁNH VĂN PHÒNG|CỤC TRƯỞNG|VỤ TRƯỞNG|TRƯỞNG PHÒNG"
     r"|TỔNG GIÁM ĐỐC|THỐNG ĐỐC|TỔNG KIỂM TOÁN|CHÁNH ÁN|VIỆN TRƯỞNG|CHỦ NHIỆM|TRƯỞNG|THỦ TRƯỞNG)(?:[ ]|$))")
 _NAME_WORD = r"[A-ZĐÀ-Ỹ][a-zđà-ỹ]{0,7}"
