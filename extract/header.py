@@ -48,6 +48,9 @@ class PortalBox:
 def portal_box(text: str) -> PortalBox | None:
     """The portal's metadata box near the top of a captured page, or None.  At least "Số hiệu" and one
     other label must stand close together: a body sentence that says "số hiệu" is no box."""
+    head = text[:_BOX_SEARCH]
+    if "hiệu" not in head and "HIỆU" not in head:
+        return None
     found: dict[str, str] = {}
     start = end = None
     for m in _BOX_RX.finditer(text, 0, min(len(text), _BOX_SEARCH)):
@@ -105,9 +108,12 @@ class Header:
     end: int = 0                         # where the header (before the type heading) ends
 
 
+_TWO_LETTERS = re.compile(r"[^\W\d_][^\n]*?[^\W\d_]")
+
+
 def _caps(s: str) -> bool:
-    letters = [c for c in s if c.isalpha()]
-    return len(letters) >= 2 and all(c.isupper() for c in letters)
+    """Upper case: no lower-case letter, and at least two letters."""
+    return s.upper() == s and _TWO_LETTERS.search(s) is not None
 
 
 def _clean_organ(line: str) -> str:
@@ -192,7 +198,7 @@ def _issuer_block(text: str, anchor: re.Match, start: int) -> tuple[list[str], i
         for ln in text[anchor.end():anchor.end() + 300].split("\n")[1:4]:
             ln = _clean_organ(ln)
             if not ln or not _caps(ln) or _ANCHOR.search(ln) or re.match(r"(?i)số\b", ln) \
-                    or _heading_rx().match(ln):
+                    or heading_rx().match(ln):
                 break
             lines.append(ln)
     return lines, top
@@ -261,7 +267,7 @@ def party_style(symbol: str) -> str:
 def read_header(text: str, start: int = 0) -> Header:
     h = Header(start=start, end=start)
     anchor = find_anchor(text, start)
-    first_heading = _heading_rx().search(text, start, anchor.start() if anchor else start)
+    first_heading = heading_rx().search(text, start, anchor.start() if anchor else start)
     if anchor and first_heading:
         anchor = None  # the document opens with its type heading: a quốc hiệu below is an annex's form
     if anchor:
@@ -272,7 +278,7 @@ def read_header(text: str, start: int = 0) -> Header:
     else:
         window = (start, min(len(text), start + 2500))
     lo, hi = window
-    heading = _heading_rx().search(text, lo, hi)
+    heading = heading_rx().search(text, lo, hi)
     if heading:  # the header ends where the type heading begins: "Số" further down is a citation's
         hi = heading.start()
     for m in _LABEL_RX.finditer(text, lo, hi):
@@ -301,7 +307,7 @@ def read_header(text: str, start: int = 0) -> Header:
 
 
 @lru_cache(maxsize=1)
-def _heading_rx() -> re.Pattern:
+def heading_rx() -> re.Pattern:
     names = sorted({r["written"].upper() for r in read_table("doc_types.csv")}, key=len, reverse=True)
     return re.compile(r"(?m)^[ *#]*(?:" + "|".join(map(re.escape, names)) + r")(?![\w])")
 
@@ -509,7 +515,7 @@ def signer(text: str, body_start: int) -> str | None:
     lines = text[body_start:].split("\n")
     for i, ln in enumerate(lines[:-1]):
         s = ln.strip(" *")
-        if s and _caps(s) and _SIGN_LINE.match(s) and len(s) < 160:
+        if s and _SIGN_LINE.match(s) and len(s) < 160 and _caps(s):
             for nxt in lines[i + 1:i + 3]:
                 nm = _NAME_RX.match(nxt.strip(" *"))
                 if nm:

@@ -3,11 +3,12 @@ type heading and title, the issuer named in the header or the preamble, and the 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from vbgraph.extract.dates import find_dates
 from vbgraph.extract.header import (_NAME_RX as _PERSON_RX, _POSITION, Place, _caps, known_names, organ_level, own_symbol,
                                     places_in, portal_box, province_name, read_header, recase, signer,
-                                    title_places)
+                                    heading_rx, title_places)
 from vbgraph.extract.symbols import SYMBOL_RX, doc_type_from_code, issuer_info, issuer_row, parse_symbol
 from vbgraph.extract.tables import doc_types, fold, provinces, read_table
 from vbgraph.extract.text import NormText
@@ -17,13 +18,16 @@ _LOCAL_UNIT_RX = re.compile(
     r"(?:[ ](?=[A-ZĐ\d])|(?=[\s,.;:()]|$))){1,4})")
 
 
+@lru_cache(maxsize=1)
+def _provinces_rx() -> re.Pattern:
+    names = sorted(provinces(), key=len, reverse=True)  # at one position the longest name wins
+    return re.compile(r"(?<![\w])(?:" + "|".join(map(re.escape, names)) + r")(?![\w])", re.IGNORECASE)
+
+
 def _province_in(text: str) -> str | None:
-    best = None
-    for p in sorted(provinces(), key=len, reverse=True):
-        m = re.search(rf"(?<![\w]){re.escape(p)}(?![\w])", text, re.IGNORECASE)
-        if m and (best is None or m.start() < best[0]):
-            best = (m.start(), p)
-    return best[1] if best else None
+    """The first province the text names."""
+    m = _provinces_rx().search(text)
+    return province_name(m.group()) if m else None
 
 
 def _sentence_case(title: str) -> str:
@@ -41,17 +45,45 @@ def _type_heading(lines: list[tuple[int, str]], first: int = 0) -> tuple[int, st
     header (a Party header may write "HƯỚNG DẪN" after "Số …" and the date)."""
     for i in range(first, min(len(lines), first + 40)):
         line = lines[i][1].strip(" *#")
-        for row in doc_types():
-            w = row["written"]
-            if line[:len(w)].upper() == w.upper() and line[:len(w)].isupper() \
-                    and (len(line) == len(w) or not line[len(w)].isalnum()):
-                rest = line[len(w):].strip(" :.-")
-                if not rest or _caps(rest) or rest.isupper():
-                    return i, row["doc_type"], rest
+        m = heading_rx().match(line)
+        if m:
+            rest = line[m.end():].strip(" :.-")
+            if not rest or _caps(rest):
+                return i, _doc_type_written()[m.group().upper()], rest
     return None
 
 
-_TITLE_TAIL_STOP = {"CỦA", "THUỘC", "VỚI", "VÀ", "CHO", "TẠI", "PHÒNG", "GIỮA", "TRỰC", "QUAN"}
+@lru_cache(maxsize=1)
+def _doc_type_written() -> dict[str, str]:
+    return {r["written"].upper(): r["doc_type"] for r in doc_types()}
+
+
+# a tail after these words belongs to the title ("… CỦA ỦY BAN NHÂN DÂN TỈNH X"), or is only part of an
+# office ("BỘ TRƯỞNG", "PHÓ THỦ TƯỚNG")
+_TITLE_TAIL_STOP = {"CỦA", "THUỘC", "VỚI", "VÀ", "CHO", "TẠI", "PHÒNG", "GIỮA", "TRỰC", "QUAN", "PHÓ", "BỘ",
+                    "CỤC", "VIỆN", "TỔNG"}
+
+
+def _is_authority(s: str, organs: tuple[str, ...]) -> bool:
+    """"CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH X", "BỘ TRƯỞNG BỘ TƯ PHÁP", "CHÍNH PHỦ": an optional position,
+    then a whole organ — the header's own, a known one, or a People's Council/Committee and its place."""
+    organ = _POSITION.sub("", s + " ").strip()
+    key = fold(organ)
+    # the header's organ, written with or without its place ("TRUNG TÂM …" / "… THÀNH PHỐ HÀ NỘI")
+    if any(key == fold(o) or fold(o).startswith(key) or key.startswith(fold(o))
+           and places_in((organ[len(o):].strip(),)) != Place() for o in organs if organ_level(o)) \
+            or key in _known_organs():
+        return True
+    gov = re.match(r"(?:ỦY BAN NHÂN DÂN|UỶ BAN NHÂN DÂN|HỘI ĐỒNG NHÂN DÂN)(?:[ ](?P<place>.*))?$", organ)
+    return bool(gov) and (not gov.group("place") or places_in((gov.group("place"),)) != Place()
+                          or gov.group("place") in ("TỈNH", "THÀNH PHỐ", "HUYỆN", "QUẬN", "THỊ XÃ", "XÃ",
+                                                    "PHƯỜNG", "THỊ TRẤN", "ĐẶC KHU"))
+
+
+@lru_cache(maxsize=1)
+def _known_organs() -> frozenset[str]:
+    return frozenset(fold(r["issuer"]) for r in read_table("issuer_codes.csv")) | frozenset(
+        fold(r["written"]) for r in read_table("organs.csv"))
 
 
 def _authority(line: str, organs: tuple[str, ...]) -> str | None:
@@ -60,11 +92,8 @@ def _authority(line: str, organs: tuple[str, ...]) -> str | None:
     s = line.strip(" *:")
     if not s or not _caps(s) or len(s) > 150:
         return None
-    if _POSITION.match(s + " "):
-        return s
-    if organ_level(s) or any(fold(s) == fold(o) for o in organs):
-        return s
-    return None
+    # a line of its own that opens with an office ("TỔNG KIỂM TOÁN NHÀ NƯỚC") is the authority line
+    return s if (_POSITION.match(s + " ") and len(s.split()) <= 15) or _is_authority(s, organs) else None
 
 
 def _split_authority(title: str, organs: tuple[str, ...]) -> tuple[str, str | None]:
@@ -77,8 +106,8 @@ def _split_authority(title: str, organs: tuple[str, ...]) -> tuple[str, str | No
         tail = " ".join(words[k:])
         if words[k - 1] in _TITLE_TAIL_STOP:
             continue
-        if _POSITION.match(tail + " ") and organ_level(_POSITION.sub("", tail + " ").strip()) \
-                or any(fold(tail) == fold(o) for o in organs if organ_level(o)):
+        if (_POSITION.match(tail + " ") or any(fold(tail) == fold(o) for o in organs if organ_level(o))) \
+                and _is_authority(tail, organs):
             return " ".join(words[:k]), tail
     return title, None
 
@@ -106,6 +135,9 @@ def _issuer_name_from_organs(organs: tuple[str, ...], authority: str | None, pla
     Trung ương"; "TỈNH ỦY X / BAN DÂN VẬN" → "Ban Dân vận Tỉnh ủy X"; with a decision's authority line
     "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH X" → "Chủ tịch UBND tỉnh X"."""
     parent, last = (organs[-2] if len(organs) > 1 else None), organs[-1]
+    if _POSITION.match(last + " "):  # a header that names the office: "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH X"
+        authority = authority if authority and _POSITION.match(authority + " ") else last
+        last = _POSITION.sub("", last + " ").strip()
     # "ỦY BAN NHÂN DÂN" / "TỈNH X": one organ printed on two lines
     if parent and organ_level(parent) in ("local", "national") and organ_level(last) is None \
             and not re.match(r"(?i)(cục|vụ|tổng cục|viện|trung tâm|văn phòng)\b", last):
