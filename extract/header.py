@@ -26,15 +26,24 @@ from vbgraph.extract.tables import provinces, read_table
 
 # -- portal metadata box ------------------------------------------------------------------------
 
-PORTAL_LABELS = {"số hiệu": "symbol", "loại văn bản": "doc_type", "nơi ban hành": "issuer",
-                 "cơ quan ban hành": "issuer", "người ký": "signer", "ngày ban hành": "date",
-                 "ngày hiệu lực": "effective", "tình trạng": "status", "tình trạng hiệu lực": "status",
-                 "ngày công báo": "gazette_date", "số công báo": "gazette_number", "lĩnh vực": "field"}
-# a label, its colon, then markup/blank (raw markdown: "**Số hiệu:**\n|\n56/2025/QĐ-UBND\n|") and the value
-_BOX_RX = re.compile(
-    r"(?im)(?:^|(?<=[ *|]))[#*|\s]*(?P<label>" + "|".join(sorted(PORTAL_LABELS, key=len, reverse=True)) +
-    r")[ \t]*:[*\s|]*(?P<value>[^\n|*]*?)[ \t*|]*$")
+# The labels of the metadata boxes of thuvienphapluat ("Số hiệu:"), vbpl ("Số ký hiệu | …") and
+# luatvietnam ("Số hiệu: … | Ngày đăng công báo: …"); labels that carry nothing the header needs are
+# still known, so that they end the value before them.
+PORTAL_LABELS = {"số hiệu": "symbol", "số ký hiệu": "symbol", "loại văn bản": "doc_type",
+                 "nơi ban hành": "issuer", "cơ quan ban hành": "issuer", "người ký": "signer",
+                 "ngày ban hành": "date", "ngày hiệu lực": "effective", "ngày có hiệu lực": "effective",
+                 "ngày hết hiệu lực": "expiry", "tình trạng": "status", "tình trạng hiệu lực": "status",
+                 "ngày công báo": "gazette_date", "ngày đăng công báo": "gazette_date",
+                 "số công báo": "gazette_number", "lĩnh vực": "field", "chức danh": "position",
+                 "áp dụng": "applies"}
+# a label, written as boxes write it ("Số hiệu", never "SỐ HIỆU" of a title), opens a cell or line and is
+# followed by ":" or "|" or the end of its line ("**Số hiệu:**\n|\n…"), or, once a table's pipes are
+# gone, directly by its value ("Số ký hiệu 56/2025/QĐ-UBND Loại văn bản Quyết định")
+_BOX_LABEL_RX = re.compile(
+    r"(?:^|(?<=[\s*|#]))(?P<label>" + "|".join(sorted((k.capitalize() for k in PORTAL_LABELS), key=len, reverse=True)) +
+    r")(?=[ \t]*(?:[:|*\n]|$)|[ ][\dA-ZĐÀ-Ỹ])", re.MULTILINE)
 _BOX_SEARCH = 12000
+_BOX_GAP = 400
 _UNKNOWN = re.compile(r"(?i)^(đang cập nhật|đã biết|không|không số|chưa (?:có|xác định)|\W*)$")
 
 
@@ -46,33 +55,33 @@ class PortalBox:
 
 
 def portal_box(text: str) -> PortalBox | None:
-    """The portal's metadata box near the top of a captured page, or None.  At least "Số hiệu" and one
-    other label must stand close together: a body sentence that says "số hiệu" is no box."""
+    """The portal's metadata box near the top of a captured page (raw markdown or normalised text), or
+    None.  "Số hiệu" and at least one more label must stand close together: a body sentence that says
+    "số hiệu" is no box.  A value is what stands between its label and the next one, on its line."""
     head = text[:_BOX_SEARCH]
     if "hiệu" not in head and "HIỆU" not in head:
         return None
+    labels: list[re.Match] = []
+    for m in _BOX_LABEL_RX.finditer(head):
+        if labels and m.start() - labels[-1].end() > _BOX_GAP:
+            if any(PORTAL_LABELS[x.group("label").lower()] == "symbol" for x in labels) and len(labels) > 1:
+                break
+            labels = []
+        labels.append(m)
     found: dict[str, str] = {}
-    start = end = None
-    for m in _BOX_RX.finditer(text, 0, min(len(text), _BOX_SEARCH)):
-        if end is not None and m.start() - end > 400:
-            break
+    end = None
+    for i, m in enumerate(labels):
+        stop = labels[i + 1].start() if i + 1 < len(labels) else min(len(head), m.end() + 200)
+        raw = head[m.end():stop]
+        value = re.match(r"[\s:|*#]*(?P<v>[^\n|]*)", raw)
+        v = value.group("v").strip(" *\t:")
+        end = m.end() + value.end()
         key = PORTAL_LABELS[m.group("label").lower()]
-        value = m.group("value").strip()
-        if not value:  # the value stands on a later line of its own (normalised captures)
-            nxt = re.match(r"[\s|*#]*([^\n|*]+)", text[m.end():m.end() + 200])
-            value = nxt.group(1).strip() if nxt else ""
-            vend = m.end() + (nxt.end() if nxt else 0)
-        else:
-            vend = m.end()
-        if _BOX_RX.fullmatch(value) or fold_words(value).rstrip(":") in PORTAL_LABELS:
-            value = ""
-        start = m.start() if start is None else start
-        end = vend
-        if key not in found and not _UNKNOWN.match(value):
-            found[key] = value
-    if "symbol" not in found or len(found) < 2:
+        if key not in found and not _UNKNOWN.match(v):
+            found[key] = v
+    if "symbol" not in found or len(labels) < 2:
         return None
-    return PortalBox(found, start, end)
+    return PortalBox(found, labels[0].start(), end)
 
 
 # -- header grammar -----------------------------------------------------------------------------

@@ -245,8 +245,11 @@ def extract_plan(nt: NormText) -> tuple[dict, list[tuple[int, int]]]:
         organ = _POSITION.sub("", authority + " ").strip()
         if organ_level(organ):
             h.organs = (organ,)
+    own_header = bool(h.organs or h.symbol)
+    if not h.organs and box and organ_level(box.fields.get("issuer", "").upper()):
+        h.organs = (box.fields["issuer"].upper(),)  # "Nơi ban hành: Bộ Tài chính" of a capture without header
     if box:
-        if not (h.organs or h.symbol) and box.fields.get("doc_type"):
+        if not own_header and box.fields.get("doc_type"):
             plan["doc_type"] = None  # a capture without its header: a heading further down is not its type
         _cross_check(plan, box.fields)
 
@@ -330,9 +333,6 @@ def _from_preamble(plan: dict, text: str, title: str, h, body_start: int, box_is
     """A document without an issuer block: the preamble's acting unit, the title, the portal's "Nơi ban
     hành", the body, and last the issuer code of its own symbol."""
     acting = _issuer_from_preamble(text, body_start)
-    if box_issuer and not acting and organ_level(box_issuer.upper()) in ("national", "party"):
-        plan["issuer"], plan["level"] = box_issuer, organ_level(box_issuer.upper())
-        return
     province = _province_in(title) or (province_name(h.place) if h.place else None) \
         or (_province_in(h.place) if h.place else None) or (_province_in(box_issuer) if box_issuer else None) \
         or _body_province(text)

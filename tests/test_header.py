@@ -476,3 +476,25 @@ def test_header_fields_on_real_documents(name, texts, gold, pattern, bar):
     acc = _accuracy(texts, gold, pattern)
     low = {f: (ok / n, misses) for f, (ok, n, misses) in acc.items() if n and ok / n < bar}
     assert not low, f"{name}: header fields below {bar}: {low}"
+
+
+@pytest.mark.parametrize("box", [
+    # luatvietnam: "label: value" cells joined by pipes
+    "Cơ quan ban hành: Bộ Tài chính | Số công báo: Đang cập nhật\n"
+    "Số hiệu: 15/2025/TT-BTC | Ngày đăng công báo: Đang cập nhật\n"
+    "Loại văn bản: Thông tư | Người ký: Nguyễn Văn Thắng\n"
+    "Ngày ban hành: 19/11/2025 | Ngày hết hiệu lực: Đang cập nhật\n",
+    # vbpl: a two-column table without colons
+    "| Số ký hiệu | 15/2025/TT-BTC | Ngày ban hành | 19/11/2025 |\n"
+    "| Loại văn bản | Thông tư | Ngày có hiệu lực | 01/12/2025 |\n"
+    "| Cơ quan ban hành | Bộ Tài chính |\n| Người ký | Nguyễn Văn Thắng |\n",
+])
+def test_other_portals_boxes_fill_a_capture_without_header(box):
+    for text in (box, normalise(box).text):
+        fields = portal_box(text).fields
+        assert (fields["symbol"], fields["date"], fields["doc_type"], fields["issuer"]) == \
+            ("15/2025/TT-BTC", "19/11/2025", "Thông tư", "Bộ Tài chính")
+    p = plan_of(box + "\nNội dung văn bản đang được cập nhật.\n")
+    assert (p["symbol"], p["date"], p["doc_type"], p["signer"]) == \
+        ("15/2025/TT-BTC", "2025-11-19", "Thông tư", "Nguyễn Văn Thắng")
+    assert (p["issuer"], p["level"], p["province"]) == ("Bộ Tài chính", "national", None)
