@@ -384,8 +384,11 @@ class Place:
     commune: str | None = None
 
 
-def _place_case(name: str) -> str:
-    """"HỚN QUẢN" → "Hớn Quản": every syllable of a place name is capitalised."""
+def _place_case(name: str, unit: str = "") -> str:
+    """"HỚN QUẢN" → "Hớn Quản": every syllable of a place name is capitalised; a numbered unit keeps its
+    unit word ("Quận 1", "Phường 5")."""
+    if name.isdigit() and unit:
+        return f"{unit.capitalize()} {name}"
     return name.title() if name.isupper() else name
 
 
@@ -396,6 +399,8 @@ def title_places(organ: str) -> str:
         prov = _province_prefix(m.group("name"))
         name = prov or _NEXT_ORGAN.split(m.group("name"))[0].strip()
         rest = m.group("name")[len(name):] if not prov else m.group("name")[len(prov):]
+        if not prov and name.isdigit():
+            return f"{_place_case(name, m.group('unit'))}{rest}"  # "QUẬN 1" → "Quận 1"
         return f"{m.group('unit')} {prov or _place_case(name)}{rest}"
     return _PLACE_RX.sub(fix, organ)
 
@@ -408,7 +413,7 @@ def places_in(organs: tuple[str, ...]) -> Place:
         for m in _PLACE_RX.finditer(line):
             unit = m.group("unit").lower().rstrip(".") if m.group("unit").lower() != "tp." else "tp"
             prov = _province_prefix(m.group("name"))
-            name = prov or _place_case(_NEXT_ORGAN.split(m.group("name"))[0].strip())
+            name = prov or _place_case(_NEXT_ORGAN.split(m.group("name"))[0].strip(), m.group("unit"))
             level = _UNIT_LEVEL.get(unit, _UNIT_LEVEL.get(unit.rstrip(".")))
             if level == "city":
                 level = "province" if prov else "district"

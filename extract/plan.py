@@ -18,6 +18,9 @@ _LOCAL_UNIT_RX = re.compile(
     r"(?:[ ](?=[A-ZĐ\d])|(?=[\s,.;:()]|$))){1,4})")
 
 
+_GOVERNMENT = re.compile(r"(?:ỦY BAN NHÂN DÂN|UỶ BAN NHÂN DÂN|UBND|HỘI ĐỒNG NHÂN DÂN|HĐND)(?:[ ]|$)")
+
+
 @lru_cache(maxsize=1)
 def _provinces_rx() -> re.Pattern:
     names = sorted(provinces(), key=len, reverse=True)  # at one position the longest name wins
@@ -138,10 +141,6 @@ def _issuer_name_from_organs(organs: tuple[str, ...], authority: str | None, pla
     if _POSITION.match(last + " "):  # a header that names the office: "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH X"
         authority = authority if authority and _POSITION.match(authority + " ") else last
         last = _POSITION.sub("", last + " ").strip()
-    # "ỦY BAN NHÂN DÂN" / "TỈNH X": one organ printed on two lines
-    if parent and organ_level(parent) in ("local", "national") and organ_level(last) is None \
-            and not re.match(r"(?i)(cục|vụ|tổng cục|viện|trung tâm|văn phòng)\b", last):
-        parent, last = None, f"{parent} {last}"
     name = last
     if parent and places_in((last,)) == Place():
         if fold(parent) == fold("BAN CHẤP HÀNH TRUNG ƯƠNG"):
@@ -152,7 +151,7 @@ def _issuer_name_from_organs(organs: tuple[str, ...], authority: str | None, pla
             # a sở under a People's Committee is named with the place ("Sở Nội vụ tỉnh X"), a body of
             # any other organ with the organ ("Ban Thường trực Ủy ban MTTQ Việt Nam tỉnh X")
             pm = re.search(r"(?:TỈNH|THÀNH PHỐ|HUYỆN|QUẬN|THỊ XÃ|XÃ|PHƯỜNG|THỊ TRẤN|ĐẶC KHU)[ ].*$", parent)
-            government = re.match(r"(?:ỦY BAN NHÂN DÂN|UỶ BAN NHÂN DÂN|UBND|HỘI ĐỒNG NHÂN DÂN|HĐND)(?:[ ]|$)", parent)
+            government = _GOVERNMENT.match(parent)
             if pm and government:
                 name = f"{last} {pm.group()}"
             elif pm:
@@ -230,7 +229,8 @@ def extract_plan(nt: NormText) -> tuple[dict, list[tuple[int, int]]]:
         if not authority or not _POSITION.match(authority + " "):
             acting = _ACTING_RX.search(text, body_start, body_start + 6000)
             authority = acting.group("who").upper() if acting else authority
-        plan["title"] = recase(title, sources) if _caps(title) else title.strip() or None
+        title = recase(title, sources) if _caps(title) else title.strip()
+        plan["title"] = title[:1].upper() + title[1:] if title else None
     elif h.symbol and re.match(r"[ ]?(?i:v/v)[ ]", text[h.symbol_span[1]:h.symbol_span[1] + 6]):
         plan["doc_type"] = "Công văn"   # "Số: 5348/CT-CS V/v …": a letter's subject follows its symbol
         vv = text[h.symbol_span[1]:].split("\n", 1)[0]
@@ -308,7 +308,7 @@ def _from_organs(plan: dict, h, text: str, sources: list[str], authority: str | 
     local = place.province or place.district or place.commune
     if h.party or "party" in levels:
         level = "party"
-    elif "department" in levels and local:
+    elif local and ("department" in levels or _under_government(h.organs)):
         level = "department"
     elif "national" in levels and not local:
         level = "national"
@@ -327,6 +327,12 @@ def _from_organs(plan: dict, h, text: str, sources: list[str], authority: str | 
     plan["level"], plan["province"] = level, province
     plan["district"] = place.district if level in ("district", "commune", "party", "department") else None
     plan["issuer"] = _issuer_name_from_organs(h.organs, authority, place, sources)
+
+
+def _under_government(organs: tuple[str, ...]) -> bool:
+    """"UBND TỈNH X" / "BAN DÂN TỘC": a body under a People's Committee or Council is a department."""
+    return len(organs) > 1 and bool(_GOVERNMENT.match(organs[-2])) and places_in(organs[-1:]) == Place() \
+        and not _GOVERNMENT.match(organs[-1])
 
 
 def _from_preamble(plan: dict, text: str, title: str, h, body_start: int, box_issuer: str | None) -> None:

@@ -156,6 +156,28 @@ def test_commune_after_the_2025_reform_has_no_district_and_its_province_from_the
     assert p["province"] == "Đồng Tháp"
 
 
+def test_a_body_under_a_peoples_committee_is_a_department_and_a_numbered_district_keeps_its_word():
+    p = plan_of("""\
+UBND TỈNH BÌNH PHƯỚC
+BAN DÂN TỘC
+
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+
+Số: 15/KH-BDT
+
+Bình Phước, ngày 11 tháng 3 năm 2024
+
+KẾ HOẠCH
+Thực hiện công tác dân vận năm 2024
+""")
+    assert (p["issuer"], p["level"], p["province"]) == ("Ban Dân tộc tỉnh Bình Phước", "department", "Bình Phước")
+    p = plan_of(COMMUNE_2025.replace("XÃ TÂN HÒA", "QUẬN 1").replace("Tân Hòa, ngày", "Quận 1, ngày")
+                .replace("tỉnh Đồng Tháp", "Thành phố Hồ Chí Minh"))
+    assert (p["level"], p["district"], p["province"], p["issuer"]) == \
+        ("district", "Quận 1", "Hồ Chí Minh", "UBND Quận 1")
+
+
 def test_district_header_of_two_lines():
     p = plan_of("""\
 ỦY BAN NHÂN DÂN
