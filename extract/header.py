@@ -96,7 +96,7 @@ _LABEL_RX = re.compile(r"(?<![\w])(?:Số|SỐ)(?:[ ]?(?:hiệu|HIỆU))?[ \n]?[
 _TOKEN_RX = re.compile(r"\d{1,5}[a-z]?(?:[ ]?[/\-–][ ]?[\wĐđƯư&.]*[\wĐđƯư&])+")
 _PLACE_DATE_RX = re.compile(
     r"(?P<place>[A-ZĐÀ-Ỹ][^\n,;:]{1,40}),[ ]?(?=(?i:ngày)[ \n]?(?:\d|\.{2}|…))")
-_POSITION = re.compile(
+POSITION_RX = re.compile(
     r"^(?P<pos>CHỦ TỊCH|BỘ TRƯỞNG|THỦ TƯỚNG|TRƯỞNG|GIÁM ĐỐC|TỔNG GIÁM ĐỐC|CỤC TRƯỞNG|CHÁNH VĂN PHÒNG"
     r"|THỐNG ĐỐC|TỔNG KIỂM TOÁN|CHÁNH ÁN|VIỆN TRƯỞNG|TỔNG THANH TRA|CHÁNH THANH TRA|BÍ THƯ)[ ]")
 
@@ -120,7 +120,7 @@ class Header:
 _TWO_LETTERS = re.compile(r"[^\W\d_][^\n]*?[^\W\d_]")
 
 
-def _caps(s: str) -> bool:
+def is_caps(s: str) -> bool:
     """Upper case: no lower-case letter, and at least two letters."""
     return s.upper() == s and _TWO_LETTERS.search(s) is not None
 
@@ -135,7 +135,7 @@ def find_anchor(text: str, start: int = 0) -> re.Match | None:
     for m in _ANCHOR.finditer(text, start, min(len(text), start + 8000)):
         line_start = text.rfind("\n", 0, m.start()) + 1
         before = _cut_label(text[line_start:m.start()])
-        if before.strip(" _-–*|") and not _caps(before):
+        if before.strip(" _-–*|") and not is_caps(before):
             continue
         after = text[m.end():m.end() + 300]
         if _MOTTO.match(after.lstrip(" -–_*\n")) or re.search(r"(?i)(?:^|[\s-])số[ :\n]|, ngày", after[:200]):
@@ -181,7 +181,7 @@ def _issuer_block(text: str, anchor: re.Match, start: int) -> tuple[list[str], i
         if _LABEL_RX.match(raw.strip(" |*")) or (not prev and raw.strip()):
             top = prev_start  # the left column's "Số 12-KH/HU" or its "*" under the organ
             continue
-        if not prev or not _caps(prev) or len(prev) > 120:
+        if not prev or not is_caps(prev) or len(prev) > 120:
             break
         lines.insert(0, prev)
         top = prev_start
@@ -196,7 +196,7 @@ def _issuer_block(text: str, anchor: re.Match, start: int) -> tuple[list[str], i
         mm = _MOTTO.search(piece)
         if mm:
             before = _clean_organ(piece[:mm.start()])
-            if before and _caps(before):
+            if before and is_caps(before):
                 lines.append(before)
             break
     lines = [piece for ln in lines for piece in split_organs(ln)]
@@ -206,7 +206,7 @@ def _issuer_block(text: str, anchor: re.Match, start: int) -> tuple[list[str], i
         # "TỈNH ỦY X" / "*")
         for ln in text[anchor.end():anchor.end() + 300].split("\n")[1:4]:
             ln = _clean_organ(ln)
-            if not ln or not _caps(ln) or _ANCHOR.search(ln) or re.match(r"(?i)số\b", ln) \
+            if not ln or not is_caps(ln) or _ANCHOR.search(ln) or re.match(r"(?i)số\b", ln) \
                     or heading_rx().match(ln):
                 break
             lines.append(ln)
@@ -325,7 +325,7 @@ def _label_opens_line(text: str, at: int) -> bool:
     """The own "Số:" opens its line, or follows the issuer cell or the motto when the capture ran the
     header's columns together; "… Chỉ thị số 33/CT-TTg" in a sentence is a citation."""
     before = _RULE.sub(" ", text[text.rfind("\n", 0, at) + 1:at]).strip(" |")
-    return not before or _caps(before) or bool(re.search(_MOTTO.pattern + r"\W*$", before))
+    return not before or is_caps(before) or bool(re.search(_MOTTO.pattern + r"\W*$", before))
 
 
 def _org_code(symbol: str) -> str:
@@ -519,8 +519,11 @@ _SIGN_LINE = re.compile(
     r"|THỦ TƯỚNG|TRƯỞNG BAN|TRƯỞNG ĐOÀN|GIÁM ĐỐC|BÍ THƯ|CHÁNH VĂN PHÒNG|CỤC TRƯỞNG|VỤ TRƯỞNG|TRƯỞNG PHÒNG"
     r"|TỔNG GIÁM ĐỐC|THỐNG ĐỐC|TỔNG KIỂM TOÁN|CHÁNH ÁN|VIỆN TRƯỞNG|CHỦ NHIỆM|TRƯỞNG|THỦ TRƯỞNG)(?:[ ]|$))")
 _NAME_WORD = r"[A-ZĐÀ-Ỹ][a-zđà-ỹ]{0,7}"
-_NAME_RX = re.compile(rf"^(?:\(\s?(?i:đã ký)\s?\)\s?)?(?P<name>{_NAME_WORD}(?:[ ]{_NAME_WORD}){{1,4}})$")
+PERSON_RX = re.compile(rf"^(?:\(\s?(?i:đã ký)\s?\)\s?)?(?P<name>{_NAME_WORD}(?:[ ]{_NAME_WORD}){{1,4}})$")
 _SIGNED_RX = re.compile(rf"\(\s?(?i:đã ký)\s?\)\s?(?P<name>{_NAME_WORD}(?:[ ]{_NAME_WORD}){{1,4}})(?![\w])")
+
+
+_CLOSING = re.compile(r"(?i)^(?:nơi nhận|tm\.|kt\.|t/m|k/t|q\.|chủ tịch|phó chủ tịch|giám đốc|bí thư|trưởng ban)")
 
 
 def signer(text: str, body_start: int) -> str | None:
@@ -529,12 +532,21 @@ def signer(text: str, body_start: int) -> str | None:
     lines = text[body_start:].split("\n")
     for i, ln in enumerate(lines[:-1]):
         s = ln.strip(" *")
-        if s and _SIGN_LINE.match(s) and len(s) < 160 and _caps(s):
+        if s and _SIGN_LINE.match(s) and len(s) < 160 and is_caps(s):
             for nxt in lines[i + 1:i + 3]:
-                nm = _NAME_RX.match(nxt.strip(" *"))
+                nm = PERSON_RX.match(nxt.strip(" *"))
                 if nm:
                     return nm.group("name")
-                if not (nxt.strip() and _caps(nxt)):
+                if not (nxt.strip() and is_caps(nxt)):
                     break
     m = _SIGNED_RX.search(text, body_start)
-    return m.group("name") if m else None
+    if m:
+        return m.group("name")
+    # a capture that lost the block's layout: the last line that is only a name, below the recipients
+    # list ("Nơi nhận:") or a signature word
+    tail = [ln.strip(" *") for ln in text[body_start:].rsplit("\n", 30)[-30:]]
+    for i in range(len(tail) - 1, -1, -1):
+        nm = PERSON_RX.match(tail[i])
+        if nm:
+            return nm.group("name") if any(_CLOSING.match(t) for t in tail[:i]) else None
+    return None

@@ -2,14 +2,15 @@
 type heading and title, the issuer named in the header or the preamble, and the signature block."""
 from __future__ import annotations
 
+import bisect
 import re
 from functools import lru_cache
 
 from vbgraph.extract.dates import find_dates
-from vbgraph.extract.header import (_NAME_RX as _PERSON_RX, _POSITION, Place, _caps, known_names, organ_level, own_symbol,
-                                    places_in, portal_box, province_name, read_header, recase, signer,
-                                    heading_rx, title_places)
-from vbgraph.extract.symbols import SYMBOL_RX, doc_type_from_code, issuer_info, issuer_row, parse_symbol
+from vbgraph.extract.header import (PERSON_RX, POSITION_RX, Place, heading_rx, is_caps, known_names, organ_level,
+                                    own_symbol, places_in, portal_box, province_name, read_header, recase, signer,
+                                    title_places)
+from vbgraph.extract.symbols import SYMBOL_RX, doc_type_from_code, issuer_info, parse_symbol
 from vbgraph.extract.tables import doc_types, fold, provinces, read_table
 from vbgraph.extract.text import NormText
 
@@ -51,7 +52,7 @@ def _type_heading(lines: list[tuple[int, str]], first: int = 0) -> tuple[int, st
         m = heading_rx().match(line)
         if m:
             rest = line[m.end():].strip(" :.-")
-            if not rest or _caps(rest):
+            if not rest or is_caps(rest):
                 return i, _doc_type_written()[m.group().upper()], rest
     return None
 
@@ -70,7 +71,7 @@ _TITLE_TAIL_STOP = {"CỦA", "THUỘC", "VỚI", "VÀ", "CHO", "TẠI", "PHÒNG"
 def _is_authority(s: str, organs: tuple[str, ...]) -> bool:
     """"CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH X", "BỘ TRƯỞNG BỘ TƯ PHÁP", "CHÍNH PHỦ": an optional position,
     then a whole organ — the header's own, a known one, or a People's Council/Committee and its place."""
-    organ = _POSITION.sub("", s + " ").strip()
+    organ = POSITION_RX.sub("", s + " ").strip()
     key = fold(organ)
     # the header's organ, written with or without its place ("TRUNG TÂM …" / "… THÀNH PHỐ HÀ NỘI")
     if any(key == fold(o) or fold(o).startswith(key) or key.startswith(fold(o))
@@ -93,23 +94,23 @@ def _authority(line: str, organs: tuple[str, ...]) -> str | None:
     """The line under a decision's title that names who decides: "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH X",
     "BỘ TRƯỞNG BỘ TƯ PHÁP", or the issuing organ again ("CHÍNH PHỦ")."""
     s = line.strip(" *:")
-    if not s or not _caps(s) or len(s) > 150:
+    if not s or not is_caps(s) or len(s) > 150:
         return None
     # a line of its own that opens with an office ("TỔNG KIỂM TOÁN NHÀ NƯỚC") is the authority line
-    return s if (_POSITION.match(s + " ") and len(s.split()) <= 15) or _is_authority(s, organs) else None
+    return s if (POSITION_RX.match(s + " ") and len(s.split()) <= 15) or _is_authority(s, organs) else None
 
 
 def _split_authority(title: str, organs: tuple[str, ...]) -> tuple[str, str | None]:
     """A captured page may run the authority line into the title ("… ĐIỆN TỬ CHÍNH PHỦ"): cut it off
     when the title's tail is a position + organ or the header's own organ."""
-    if not _caps(title):
+    if not is_caps(title):
         return title, None
     words = title.split(" ")
     for k in range(1, len(words)):
         tail = " ".join(words[k:])
         if words[k - 1] in _TITLE_TAIL_STOP:
             continue
-        if (_POSITION.match(tail + " ") or any(fold(tail) == fold(o) for o in organs if organ_level(o))) \
+        if (POSITION_RX.match(tail + " ") or any(fold(tail) == fold(o) for o in organs if organ_level(o))) \
                 and _is_authority(tail, organs):
             return " ".join(words[:k]), tail
     return title, None
@@ -132,15 +133,14 @@ def _short(name: str) -> str:
                   re.sub(r"(?i)(?<![\w])hội đồng nhân dân", "HĐND", name))
 
 
-def _issuer_name_from_organs(organs: tuple[str, ...], authority: str | None, place: Place,
-                             sources: list[str]) -> str:
+def _issuer_name_from_organs(organs: tuple[str, ...], authority: str | None, sources: list[str]) -> str:
     """"ỦY BAN NHÂN DÂN / TỈNH X" → "UBND tỉnh X"; "BAN CHẤP HÀNH TRUNG ƯƠNG / BAN DÂN VẬN" → "Ban Dân vận
     Trung ương"; "TỈNH ỦY X / BAN DÂN VẬN" → "Ban Dân vận Tỉnh ủy X"; with a decision's authority line
     "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH X" → "Chủ tịch UBND tỉnh X"."""
     parent, last = (organs[-2] if len(organs) > 1 else None), organs[-1]
-    if _POSITION.match(last + " "):  # a header that names the office: "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH X"
-        authority = authority if authority and _POSITION.match(authority + " ") else last
-        last = _POSITION.sub("", last + " ").strip()
+    if POSITION_RX.match(last + " "):  # a header that names the office: "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH X"
+        authority = authority if authority and POSITION_RX.match(authority + " ") else last
+        last = POSITION_RX.sub("", last + " ").strip()
     name = last
     if parent and places_in((last,)) == Place():
         if fold(parent) == fold("BAN CHẤP HÀNH TRUNG ƯƠNG"):
@@ -161,14 +161,14 @@ def _issuer_name_from_organs(organs: tuple[str, ...], authority: str | None, pla
             if pm and re.fullmatch(r"(?:TỈNH|THÀNH|HUYỆN|QUẬN|THỊ) ỦY", last):
                 name = f"{last} {pm.group().split(' ', 1)[1]}"
     if authority:
-        pos = _POSITION.match(authority + " ")
+        pos = POSITION_RX.match(authority + " ")
         if pos:
             organ = authority[pos.end():].strip()
             if len(organ) < len(name) and fold(_short(name)).startswith(fold(_short(organ))):
                 organ = name  # "CHỦ TỊCH ỦY BAN NHÂN DÂN" under "ỦY BAN NHÂN DÂN TỈNH X"
             return _short(f"{_POSITION_CASE.get(pos.group('pos'), pos.group('pos').capitalize())} "
                           f"{recase(title_places(organ), sources + [known_names()])}")
-    return _short(recase(title_places(name), sources + [known_names()]) if _caps(name) else name)
+    return _short(recase(title_places(name), sources + [known_names()]) if is_caps(name) else name)
 
 
 def _issuer_from_preamble(text: str, body_start: int) -> str:
@@ -205,11 +205,9 @@ def extract_plan(nt: NormText) -> tuple[dict, list[tuple[int, int]]]:
     for ln in text.split("\n"):
         lines.append((pos, ln))
         pos += len(ln) + 1
-    first = next((i for i, (p, _) in enumerate(lines) if p + len(_) >= h.end), 0) if h.end else 0
-    if h.symbol_span or h.date_span:
-        first += 1 if lines[first][0] + len(lines[first][1]) <= h.end + 1 else 0
-    heading = _type_heading(lines, first if (h.symbol_span or h.date_span) else
-                            next((i for i, (p, _) in enumerate(lines) if p >= h.start), 0))
+    # the type heading follows the header: after its "Số"/date, else after where the block starts
+    after = h.end if (h.symbol_span or h.date_span) else h.start
+    heading = _type_heading(lines, bisect.bisect_right([p for p, _ in lines], after) - 1)
     body_start = lines[heading[0] + 1][0] if heading and heading[0] + 1 < len(lines) else h.end
 
     plan["number"], plan["symbol"] = h.number, h.symbol
@@ -226,10 +224,10 @@ def extract_plan(nt: NormText) -> tuple[dict, list[tuple[int, int]]]:
         title, authority = _split_authority(title, h.organs)
         if not authority and idx + 1 < len(lines):
             authority = _authority(lines[idx + 1][1], h.organs)
-        if not authority or not _POSITION.match(authority + " "):
+        if not authority or not POSITION_RX.match(authority + " "):
             acting = _ACTING_RX.search(text, body_start, body_start + 6000)
             authority = acting.group("who").upper() if acting else authority
-        title = recase(title, sources) if _caps(title) else title.strip()
+        title = recase(title, sources) if is_caps(title) else title.strip()
         plan["title"] = title[:1].upper() + title[1:] if title else None
     elif h.symbol and re.match(r"[ ]?(?i:v/v)[ ]", text[h.symbol_span[1]:h.symbol_span[1] + 6]):
         plan["doc_type"] = "Công văn"   # "Số: 5348/CT-CS V/v …": a letter's subject follows its symbol
@@ -242,7 +240,7 @@ def extract_plan(nt: NormText) -> tuple[dict, list[tuple[int, int]]]:
     if not h.organs and authority:
         # no issuer block, but the authority line names the organ ("ỦY BAN THƯỜNG VỤ QUỐC HỘI",
         # "BỘ TRƯỞNG BỘ TÀI CHÍNH")
-        organ = _POSITION.sub("", authority + " ").strip()
+        organ = POSITION_RX.sub("", authority + " ").strip()
         if organ_level(organ):
             h.organs = (organ,)
     own_header = bool(h.organs or h.symbol)
@@ -255,7 +253,7 @@ def extract_plan(nt: NormText) -> tuple[dict, list[tuple[int, int]]]:
 
     title = plan["title"] or ""
     if h.organs:
-        _from_organs(plan, h, text, sources, authority, body_start)
+        _from_organs(plan, h, text, sources, authority)
     else:
         _from_preamble(plan, text, title, h, body_start, box.fields.get("issuer") if box else None)
 
@@ -266,7 +264,7 @@ def extract_plan(nt: NormText) -> tuple[dict, list[tuple[int, int]]]:
         plan["year"] = int(plan["date"][:4])
     elif h.symbol_year:
         plan["year"] = h.symbol_year
-    plan["signer"] = plan["signer"] or signer(text, body_start) or _signer(lines)
+    plan["signer"] = plan["signer"] or signer(text, body_start)
     return plan, skip
 
 
@@ -297,11 +295,11 @@ def _cross_check(plan: dict, box: dict[str, str]) -> None:
     if box.get("doc_type") and not plan["doc_type"]:
         row = next((r for r in doc_types() if fold(r["written"]) == fold(box["doc_type"])), None)
         plan["doc_type"] = row["doc_type"] if row else None
-    if box.get("signer") and _PERSON_RX.match(box["signer"]):
+    if box.get("signer") and PERSON_RX.match(box["signer"]):
         plan["signer"] = box["signer"]
 
 
-def _from_organs(plan: dict, h, text: str, sources: list[str], authority: str | None, body_start: int) -> None:
+def _from_organs(plan: dict, h, text: str, sources: list[str], authority: str | None) -> None:
     """Level, province, district and issuer from the issuer block of the header."""
     levels = [organ_level(o) for o in h.organs]
     place = places_in(h.organs)
@@ -326,7 +324,7 @@ def _from_organs(plan: dict, h, text: str, sources: list[str], authority: str | 
         province = (province_name(h.place) if h.place else None) or _body_province(text)
     plan["level"], plan["province"] = level, province
     plan["district"] = place.district if level in ("district", "commune", "party", "department") else None
-    plan["issuer"] = _issuer_name_from_organs(h.organs, authority, place, sources)
+    plan["issuer"] = _issuer_name_from_organs(h.organs, authority, sources)
 
 
 def _under_government(organs: tuple[str, ...]) -> bool:
@@ -400,19 +398,3 @@ def _issuer_name(unit: str, level: str | None, province: str | None, district: s
     if level == "department" and province and province not in u:
         return f"{u} tỉnh {province}"
     return u
-
-
-_NAME_RX = re.compile(r"^(?:[A-ZĐ][a-zà-ỹđ]{0,7})(?:[ ][A-ZĐ][a-zà-ỹđ]{0,7}){1,4}$")
-
-
-_SIGNATURE_BLOCK = re.compile(r"(?i)^(?:nơi nhận|tm\.|kt\.|t/m|q\.|chủ tịch|phó chủ tịch|giám đốc|bí thư|trưởng ban)")
-
-
-def _signer(lines: list[tuple[int, str]]) -> str | None:
-    """The signer's name closes the document: the last line that is only a person's name, below a
-    recipients list or a signature block (a page that has neither has no signer)."""
-    tail = [ln.strip(" *") for _, ln in lines[-30:]]
-    for i in range(len(tail) - 1, -1, -1):
-        if _NAME_RX.match(tail[i]):
-            return tail[i] if any(_SIGNATURE_BLOCK.match(t) for t in tail[:i]) else None
-    return None
