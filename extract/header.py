@@ -359,9 +359,19 @@ _UNIT_LEVEL = {"tỉnh ủy": "province", "thành ủy": "city", "huyện ủy":
 _NEXT_ORGAN = re.compile(r"[ ](?:ỦY BAN|UỶ BAN|HỘI ĐỒNG|SỞ|BAN|PHÒNG|ĐẢNG ỦY|ĐẢNG UỶ|CÔNG AN|VĂN PHÒNG)(?:[ ]|$)")
 
 
+@lru_cache(maxsize=1)
+def province_names() -> tuple[str, ...]:
+    """The 63 provinces and the names of the 2025 units, longest first: a header written after a reform
+    names its province as the reform does ("THÀNH PHỐ HUẾ", not Thừa Thiên Huế)."""
+    names = set(provinces())
+    for row in read_table("provinces_2025.csv"):
+        names.add(re.sub(r"^Thành phố ", "", row["new_province"]))
+    return tuple(sorted(names, key=len, reverse=True))
+
+
 def province_name(name: str) -> str | None:
     key = fold_words(name)
-    for p in sorted(provinces(), key=len, reverse=True):
+    for p in province_names():
         if fold_words(p) == key:
             return p
     return None
@@ -370,7 +380,7 @@ def province_name(name: str) -> str | None:
 def _province_prefix(name: str) -> str | None:
     """The province whose name opens `name` ("HẢI PHÒNG SỞ NỘI VỤ" → Hải Phòng), longest first."""
     key = fold_words(name)
-    for p in sorted(provinces(), key=len, reverse=True):
+    for p in province_names():
         fp = fold_words(p)
         if key == fp or key.startswith(fp + " "):
             return p
@@ -477,12 +487,12 @@ def recase(upper: str, sources: list[str], first_upper: bool = True) -> str:
 
 @lru_cache(maxsize=1)
 def _province_by_key() -> dict[str, str]:
-    return {p.lower(): p for p in provinces()}
+    return {p.lower(): p for p in province_names()}
 
 
 @lru_cache(maxsize=1)
 def _province_case_rx() -> re.Pattern:
-    names = sorted(provinces(), key=len, reverse=True)
+    names = province_names()
     return re.compile(r"(?:(?<=tỉnh )|(?<=phố ))(?:" + "|".join(re.escape(p.lower()) for p in names) + r")(?![\w])",
                       re.IGNORECASE)
 

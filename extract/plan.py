@@ -8,8 +8,8 @@ from functools import lru_cache
 
 from vbgraph.extract.dates import find_dates
 from vbgraph.extract.header import (PERSON_RX, POSITION_RX, Place, heading_rx, is_caps, known_names, organ_level,
-                                    own_symbol, places_in, portal_box, province_name, read_header, recase, signer,
-                                    title_places)
+                                    own_symbol, places_in, portal_box, province_name, province_names,
+                                    read_header, recase, signer, title_places)
 from vbgraph.extract.symbols import SYMBOL_RX, doc_type_from_code, issuer_info, parse_symbol
 from vbgraph.extract.tables import doc_types, fold, provinces, read_table
 from vbgraph.extract.text import NormText
@@ -24,8 +24,8 @@ _GOVERNMENT = re.compile(r"(?:ỦY BAN NHÂN DÂN|UỶ BAN NHÂN DÂN|UBND|HỘI
 
 @lru_cache(maxsize=1)
 def _provinces_rx() -> re.Pattern:
-    names = sorted(provinces(), key=len, reverse=True)  # at one position the longest name wins
-    return re.compile(r"(?<![\w])(?:" + "|".join(map(re.escape, names)) + r")(?![\w])", re.IGNORECASE)
+    # longest first: at one position the longest name wins
+    return re.compile(r"(?<![\w])(?:" + "|".join(map(re.escape, province_names())) + r")(?![\w])", re.IGNORECASE)
 
 
 def _province_in(text: str) -> str | None:
@@ -374,7 +374,7 @@ def _level_and_district(unit: str, title: str, sym) -> tuple[str | None, str | N
                             break
                     if name:
                         break
-                if kind == "thành phố" and name and name in provinces():
+                if kind == "thành phố" and name and name in province_names():
                     return "province", None
                 return level, name
             return level, None
