@@ -512,6 +512,32 @@ def _find_mixed(lowered: list[tuple[str, str]], phrase: str) -> str | None:
     return None
 
 
+_UNIT_WORDS = ("tỉnh", "thành", "huyện", "quận", "thị", "xã", "phường", "đặc", "trung", "cấp", "các", "và")
+
+
+@lru_cache(maxsize=1)
+def _organ_heads() -> tuple[str, ...]:
+    return tuple(sorted((r["word"] for r in read_table("agency_heads.csv") if r["kind"] == "head"),
+                        key=len, reverse=True))
+
+
+def organ_case(name: str) -> str:
+    """"Cục thuế" → "Cục Thuế": the word that names an organ's field after its kind is capitalised
+    (Nghị định 30/2020/NĐ-CP Phụ lục II, viết hoa tên cơ quan), a place after it is not ("Công an tỉnh")."""
+    # a unit word inside a name is lower case ("UBND tỉnh X", though a body may write "Tỉnh")
+    name = re.sub(r"(?<=[ ])(Tỉnh|Huyện|Quận|Thị xã|Thị trấn|Xã|Phường)(?=[ ](?!\d|ủy|uỷ))",
+                  lambda m: m.group().lower(), name)
+    for head in _organ_heads():
+        if name[:len(head)].lower() == head.lower() and name[len(head):len(head) + 1] == " ":
+            rest = name[len(head) + 1:]
+            word = rest.split(" ", 1)[0]
+            if word and word[0].islower() and word.lower() not in _UNIT_WORDS and not head.isupper() \
+                    and head.lower() not in ("ủy ban nhân dân", "uỷ ban nhân dân", "hội đồng nhân dân"):
+                return f"{name[:len(head)]} {word[0].upper()}{rest[1:]}"
+            break
+    return name
+
+
 @lru_cache(maxsize=1)
 def known_names() -> str:
     """Organ and place names as they are properly written, one per line (casing source of last resort)."""

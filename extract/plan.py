@@ -8,7 +8,7 @@ from functools import lru_cache
 
 from vbgraph.extract.dates import find_dates
 from vbgraph.extract.header import (PERSON_RX, POSITION_RX, Place, heading_rx, is_caps, known_names, organ_level,
-                                    own_symbol, places_in, portal_box, province_name, province_names,
+                                    organ_case, own_symbol, places_in, portal_box, province_name, province_names,
                                     read_header, recase, signer, title_places)
 from vbgraph.extract.symbols import SYMBOL_RX, doc_type_from_code, issuer_info, parse_symbol
 from vbgraph.extract.tables import doc_types, fold, provinces, read_table
@@ -167,8 +167,8 @@ def _issuer_name_from_organs(organs: tuple[str, ...], authority: str | None, sou
             if len(organ) < len(name) and fold(_short(name)).startswith(fold(_short(organ))):
                 organ = name  # "CHỦ TỊCH ỦY BAN NHÂN DÂN" under "ỦY BAN NHÂN DÂN TỈNH X"
             return _short(f"{_POSITION_CASE.get(pos.group('pos'), pos.group('pos').capitalize())} "
-                          f"{recase(title_places(organ), sources + [known_names()])}")
-    return _short(recase(title_places(name), sources + [known_names()]) if is_caps(name) else name)
+                          f"{organ_case(recase(title_places(organ), sources + [known_names()]))}")
+    return _short(organ_case(recase(title_places(name), sources + [known_names()])) if is_caps(name) else name)
 
 
 def _issuer_from_preamble(text: str, body_start: int) -> str:
@@ -229,10 +229,11 @@ def extract_plan(nt: NormText) -> tuple[dict, list[tuple[int, int]]]:
             authority = acting.group("who").upper() if acting else authority
         title = recase(title, sources) if is_caps(title) else title.strip()
         plan["title"] = title[:1].upper() + title[1:] if title else None
-    elif h.symbol and re.match(r"[ ]?(?i:v/v)[ ]", text[h.symbol_span[1]:h.symbol_span[1] + 6]):
-        plan["doc_type"] = "Công văn"   # "Số: 5348/CT-CS V/v …": a letter's subject follows its symbol
-        vv = text[h.symbol_span[1]:].split("\n", 1)[0]
-        plan["title"] = re.sub(r"^[ ]?(?i:v/v)[ ]", "", vv).strip() or None
+    elif h.symbol and (_LETTER_RX.search(text, h.symbol_span[1], h.symbol_span[1] + 600)):
+        # "Số: 5348/CT-CS / V/v …" then "Kính gửi: …": a letter (công văn), whose subject follows its symbol
+        plan["doc_type"] = "Công văn"
+        vv = _SUBJECT_RX.search(text, h.symbol_span[1], h.symbol_span[1] + 300)
+        plan["title"] = vv.group(1).strip()[:1].upper() + vv.group(1).strip()[1:] if vv else None
     elif h.symbol:
         sm = SYMBOL_RX.match(h.symbol)
         plan["doc_type"] = doc_type_from_code(parse_symbol(sm, h.symbol)) if sm else None
@@ -266,6 +267,10 @@ def extract_plan(nt: NormText) -> tuple[dict, list[tuple[int, int]]]:
         plan["year"] = h.symbol_year
     plan["signer"] = plan["signer"] or signer(text, body_start)
     return plan, skip
+
+
+_LETTER_RX = re.compile(r"(?<![\w])(?:V/v|V/V|v/v)[ ]|(?:^|\n)Kính gửi")
+_SUBJECT_RX = re.compile(r"(?<![\w])(?:V/v|V/V|v/v)[ ]([^\n]+)")
 
 
 def _title_year(title: str) -> int | None:

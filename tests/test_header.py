@@ -199,6 +199,27 @@ Thực hiện Kế hoạch số 84/KH-UBND ngày 11/3/2024 của UBND tỉnh Bì
         ("district", "Hớn Quản", "Bình Phước", "UBND huyện Hớn Quản")
 
 
+def test_a_letter_is_a_cong_van_whatever_its_codes_spell():
+    # "CT" here is the Cục Thuế, not the code of a Chỉ thị: a letter has "V/v" and "Kính gửi", no heading
+    p = plan_of("""\
+BỘ TÀI CHÍNH
+CỤC THUẾ
+
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+
+Số:
+5662/CT-CS
+V/v chính sách thuế
+
+Hà Nội, ngày 01 tháng 12 năm 2025
+
+Kính gửi: Thuế tỉnh Quảng Trị.
+""")
+    assert (p["doc_type"], p["symbol"], p["title"]) == ("Công văn", "5662/CT-CS", "Chính sách thuế")
+    assert (p["issuer"], p["level"], p["province"], p["date"]) == ("Cục Thuế", "national", None, "2025-12-01")
+
+
 # ------------------------------------------------------------------ Party and Front
 
 PARTY_CENTRAL = """\
