@@ -326,7 +326,7 @@ def _from_organs(plan: dict, h, text: str, sources: list[str], authority: str | 
     province = place.province
     central = level == "national" or (level == "party" and not local)
     if not province and not central and level:
-        province = (province_name(h.place) if h.place else None) or _body_province(text)
+        province = (_province_in(h.place) if h.place else None) or _body_province(text)
     plan["level"], plan["province"] = level, province
     plan["district"] = place.district if level in ("district", "commune", "party", "department") else None
     plan["issuer"] = _issuer_name_from_organs(h.organs, authority, sources)
@@ -342,8 +342,8 @@ def _from_preamble(plan: dict, text: str, title: str, h, body_start: int, box_is
     """A document without an issuer block: the preamble's acting unit, the title, the portal's "Nơi ban
     hành", the body, and last the issuer code of its own symbol."""
     acting = _issuer_from_preamble(text, body_start)
-    province = _province_in(title) or (province_name(h.place) if h.place else None) \
-        or (_province_in(h.place) if h.place else None) or (_province_in(box_issuer) if box_issuer else None) \
+    province = _province_in(title) or (_province_in(h.place) if h.place else None) \
+        or (_province_in(box_issuer) if box_issuer else None) \
         or _body_province(text)
     sm = SYMBOL_RX.match(plan["symbol"]) if plan["symbol"] else None
     sym = parse_symbol(sm, plan["symbol"]) if sm else None

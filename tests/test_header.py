@@ -176,6 +176,10 @@ Thực hiện công tác dân vận năm 2024
                 .replace("tỉnh Đồng Tháp", "Thành phố Hồ Chí Minh"))
     assert (p["level"], p["district"], p["province"], p["issuer"]) == \
         ("district", "Quận 1", "Hồ Chí Minh", "UBND Quận 1")
+    # the place of the date line names the province when the body does not
+    p = plan_of(COMMUNE_2025.replace("XÃ TÂN HÒA", "QUẬN 1").replace("Tân Hòa, ngày", "TP. Hồ Chí Minh, ngày")
+                .replace(", tỉnh Đồng Tháp", "").replace(" của UBND tỉnh Đồng Tháp", ""))
+    assert (p["level"], p["district"], p["province"]) == ("district", "Quận 1", "Hồ Chí Minh")
 
 
 def test_district_header_of_two_lines():
