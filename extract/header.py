@@ -17,9 +17,11 @@ document's own symbol."""
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
+from vbgraph.extract.dates import find_dates
 from vbgraph.extract.names import fold as fold_words
 from vbgraph.extract.symbols import SYMBOL_RX, issuer_row, parse_symbol
 from vbgraph.extract.tables import provinces, read_table
@@ -301,7 +303,6 @@ def read_header(text: str, start: int = 0) -> Header:
     if h.symbol and (h.party or (issuer_row(_org_code(h.symbol)) or {}).get("system") == "party") \
             and not h.symbol_year:
         h.symbol = party_style(h.symbol)
-    from vbgraph.extract.dates import find_dates
     for m in _PLACE_DATE_RX.finditer(text, lo, hi):
         ds = find_dates(text, m.end(), m.end() + 45)
         if ds and len(ds[0].iso) == 10:
@@ -448,7 +449,6 @@ def _is_acronym(word: str) -> bool:
     if not letters:
         return False
     plain = "".join(letters)
-    import unicodedata
     stripped = "".join(c for c in unicodedata.normalize("NFD", plain) if unicodedata.category(c) != "Mn")
     return not (set(stripped) & _VOWELS) or bool(re.fullmatch(r"[ivxlc]{2,6}", stripped) and word.isupper()
                                                 and not re.fullmatch(r"(?i)li|xi", stripped))
