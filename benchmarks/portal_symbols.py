@@ -16,7 +16,9 @@ hiệu" and at least one more label).  For each, two symbols are compared with t
              — the cross-check of two independent sources, and the figure the goal (≥ 95 %) is about;
     record   `plan.extract_plan`'s symbol, which takes the box's when the header gives none.
 Captures whose text holds no header at all (the page kept only the box and a summary) are counted
-apart.  Every disagreement of the header is listed (missing or different) with the header's first line
+apart.  The box's date, type and signer are compared
+the same way with the header's date, the record's type and the signature block's name.  Every
+disagreement of the header's symbol is listed (missing or different) with the header's first line
 after the box, so recurring header patterns show.  This reads ../shared, so it is a benchmark, not a
 test.
 """
@@ -42,6 +44,11 @@ def _key(symbol: str | None) -> str | None:
     return fold(party_style(symbol.replace("–", "-")))
 
 
+def _fold(value: str) -> str:
+    from vbgraph.extract.names import fold   # one tone placement: "Hòa" = "Hoà"
+    return fold(value)
+
+
 def _files(corpus: Path, unpack_to: Path | None):
     if corpus.is_dir():
         return sorted(corpus.rglob("*.md")) + sorted(corpus.rglob("*.txt")), None
@@ -54,7 +61,8 @@ def _files(corpus: Path, unpack_to: Path | None):
 
 
 def measure(files) -> dict:
-    from vbgraph.extract.header import find_anchor, portal_box, read_header
+    from vbgraph.extract.dates import find_dates
+    from vbgraph.extract.header import find_anchor, portal_box, read_header, signer
     from vbgraph.extract.plan import extract_plan
     from vbgraph.extract.readers import read_document
     from vbgraph.extract.text import normalise
@@ -76,7 +84,11 @@ def measure(files) -> dict:
         plan, _ = extract_plan(nt)
         first = next((ln for ln in nt.text[box.end:box.end + 3000].split("\n")
                       if ln.strip() and ("Số" in ln or "SỐ" in ln)), "")
+        box_date = find_dates(box.fields.get("date", ""))
         rows.append({"file": path.name, "box": box.fields["symbol"], "header": header.symbol,
+                     "box_date": box_date[0].iso if box_date else None, "date": header.date,
+                     "box_type": box.fields.get("doc_type"), "box_signer": box.fields.get("signer"),
+                     "signer": signer(nt.text, header.end),
                      "has_header": bool(header.symbol or find_anchor(nt.text, box.end)),
                      "record": plan["symbol"], "doc_type": plan["doc_type"], "level": plan["level"],
                      "province": plan["province"], "line": first[:160]})
@@ -90,6 +102,11 @@ def measure(files) -> dict:
     agree = sum(_key(r["header"]) == _key(r["box"]) for r in with_header)
     out["header_present"] = {"captures": len(with_header), "agree": agree,
                              "rate": agree / len(with_header) if with_header else None}
+    # the other fields the box states, over the captures whose header gives them
+    for field, box_field in (("date", "box_date"), ("doc_type", "box_type"), ("signer", "box_signer")):
+        both = [r for r in with_header if r[field] and r[box_field]]
+        same = sum(_fold(r[field]) == _fold(r[box_field]) for r in both)
+        out[f"{field}_agreement"] = {"compared": len(both), "agree": same}
     out["disagreements"] = [r for r in rows if _key(r["header"]) != _key(r["box"])]
     return out
 
@@ -125,6 +142,9 @@ def main(argv=None) -> int:
     hp = result["header_present"]
     print(f"{'own header, captures that hold a header':40s} agree {hp['agree']}/{hp['captures']}"
           f" = {hp['rate']:.1%}" if hp["rate"] is not None else "no capture holds a header")
+    for field in ("date", "doc_type", "signer"):
+        a = result[f"{field}_agreement"]
+        print(f"{'header ' + field + ' vs box':40s} agree {a['agree']}/{a['compared']}")
     dis = result["disagreements"]
     if dis:
         print(f"\ndisagreements of the header ({len(dis)}):")
