@@ -44,6 +44,12 @@ def outdated_rows(g: nx.MultiDiGraph, as_of: str | None = None, citing: str | No
                   province: str | None = None) -> list[dict]:
     as_of = as_of or dt.date.today().isoformat()
     rows: dict[tuple, dict] = {}
+    # the replacements of each document, found once: a document cited by thousands of plans has
+    # thousands of incoming edges, and scanning them for every citation was quadratic
+    replaced_by: dict[str, list[tuple[str, dict]]] = {}
+    for new, old, s in g.edges(data=True):
+        if s.get("type") == "SUPERSEDES" and _is_doc(g, new):
+            replaced_by.setdefault(old, []).append((new, s))
     for c, old, r in g.edges(data=True):
         if r.get("type") not in CITING_TYPES or not _is_doc(g, c) or not _is_doc(g, old):
             continue
@@ -59,9 +65,7 @@ def outdated_rows(g: nx.MultiDiGraph, as_of: str | None = None, citing: str | No
                 "sentence": r.get("sentence"), "file": r.get("file"),
                 "start": r.get("start") if isinstance(r.get("start"), int) else None}
         found = False
-        for new, _, s in g.in_edges(old, data=True):
-            if s.get("type") != "SUPERSEDES" or not _is_doc(g, new):
-                continue
+        for new, s in replaced_by.get(old, ()):
             nd = g.nodes[new]
             d = s.get("date") or nd.get("date")
             if d is None:
@@ -114,6 +118,7 @@ def status_notes(g: nx.MultiDiGraph, citing_ids: set[str] | None = None) -> list
 def reverse_rows(rows: list[dict]) -> list[dict]:
     """Documents still cited on or after the date their replacement was issued."""
     by_doc: dict[tuple, dict] = {}
+    listed: set[tuple] = set()
     for r in rows:
         if r["reason"] != "superseded_before_plan":
             continue
@@ -124,7 +129,8 @@ def reverse_rows(rows: list[dict]) -> list[dict]:
                                     "superseded_on": r["superseded_on"], "basis": r["basis"],
                                     "confidence": r["confidence"], "cited_after_by": []})
         item = {"citing_id": r["citing_id"], "citing_symbol": r["citing_symbol"], "citing_date": r["citing_date"]}
-        if item not in e["cited_after_by"]:
+        if (key, *item.values()) not in listed:
+            listed.add((key, *item.values()))
             e["cited_after_by"].append(item)
     return sorted(by_doc.values(), key=lambda e: (e["cited_id"], e["replacement_id"] or ""))
 
@@ -156,6 +162,12 @@ def render_text(g: nx.MultiDiGraph, rows: list[dict], as_of: str, notes: list[di
            "Căn cứ: stated = chính văn bản nêu rõ; reference = bảng dữ kiện đã kiểm có nguồn; "
            "succession = suy luận văn bản kế tiếp (cùng cơ quan, cùng loại, cùng chủ đề; kèm độ tin cậy).", ""]
     plans = sorted({r["citing_id"] for r in rows} | {n["citing_id"] for n in notes})
+    rows_of: dict[str, list[dict]] = {}
+    notes_of: dict[str, list[dict]] = {}
+    for r in rows:
+        rows_of.setdefault(r["citing_id"], []).append(r)
+    for n in notes:
+        notes_of.setdefault(n["citing_id"], []).append(n)
     if not plans:
         out.append("Không có trích dẫn nào đã bị thay thế hoặc hết hiệu lực.")
     for p in plans:
@@ -163,7 +175,7 @@ def render_text(g: nx.MultiDiGraph, rows: list[dict], as_of: str, notes: list[di
         out.append(f"== {_name(g, p)}")
         if pd.get("title"):
             out.append(f"   “{pd['title']}”")
-        for r in (r for r in rows if r["citing_id"] == p):
+        for r in rows_of.get(p, ()):
             out.append(f" • Dẫn {_name(g, r['cited_id'])}")
             out.append(f"   Đã bị thay thế/hết hiệu lực vào ngày ban hành kế hoạch: {_flag(r['outdated_at_citing'])}"
                        f" · tính đến {_vn_date(as_of)}: {_flag(r['outdated_as_of'])}")
@@ -178,7 +190,7 @@ def render_text(g: nx.MultiDiGraph, rows: list[dict], as_of: str, notes: list[di
                 out.append(f"   Nguồn: {r['source']}")
             if r["sentence"]:
                 out.append(f"   Câu trích: “{' '.join(r['sentence'].split())}”")
-        for n in (n for n in notes if n["citing_id"] == p):
+        for n in notes_of.get(p, ()):
             out.append(f" • Dẫn {_name(g, n['cited_id'])} — trạng thái: {n['status']}"
                        f"{' (thay thế: ' + n['replacement'] + ')' if n['replacement'] else ''}")
             if n["note"]:
