@@ -167,7 +167,8 @@ def expand_paths(paths: Iterable[str]) -> list[Path]:
     out: list[Path] = []
     for p in map(Path, paths):
         if p.is_dir():
-            out.extend(sorted(q for q in p.rglob("*") if q.is_file() and q.suffix.lower() in READERS))
+            # not is_file(): a dangling link or a FIFO with a document's name is reported, not skipped
+            out.extend(sorted(q for q in p.rglob("*") if q.suffix.lower() in READERS and not q.is_dir()))
         else:
             out.append(p)
     return out
