@@ -29,18 +29,21 @@ Where kglite 0.21.2 differs from Neo4j 5.26 (seen in this module's tests and tri
   node ids, as it does for Neo4j.
 * Read-only runs (``write=False``) use the graph's read-only switch: a write statement raises
   ``kglite.ReadOnlyError`` (Neo4j: a ClientError for writing in read access mode).
-* A query mentioning a property that no node has prints a ``warning:`` line on stderr (the result is
-  still null, as in Neo4j).
+* A query mentioning a property, label or type that the graph lacks prints a ``warning:`` line on
+  stderr by default (the result is still empty or null, as in Neo4j); this store turns those lines
+  off, as it does the MappedFallbackWarning of a large graph's save.
 * Whole entities come back as plain dicts (not typed objects), so ``run`` recognises a node, a
   relationship and a path by their keys (a returned map with exactly those keys is read as one).
 """
 from __future__ import annotations
 
 import time
+import warnings
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from vbgraph.graph.store import COMMON_LABEL, CypherStore, plain_labels
+from vbgraph.graph.store import COMMON_LABEL, CypherStore, plain_labels, refuse_in_read_mode
 
 DEFAULT_FILE = "graph.kgl"
 _NODE_KEYS = {"id", "labels", "properties"}
@@ -54,10 +57,24 @@ def kgl_file(path: str | Path) -> Path:
     return path if path.suffix == ".kgl" else path / DEFAULT_FILE
 
 
+@contextmanager
+def _no_mapped_fallback_warning():
+    """A save of a large graph warns (thousands of characters) about parts a *mapped* load cannot read
+    in place; this store always loads into memory, so the warning concerns nothing the user does."""
+    import kglite
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", kglite.MappedFallbackWarning)
+        yield
+
+
 class KgliteStore(CypherStore):
     def __init__(self, path: str | Path, batch_size: int = 10000, read_only: bool = False):
         import kglite
 
+        # "unknown relationship type" and the like go to stderr by default; Neo4j's notifications of the
+        # same kind are not shown either, and the named queries mention types a small graph may lack
+        kglite.set_query_warning_policy("silent")
         self.path = kgl_file(path)
         self.batch_size = batch_size
         self.read_only = read_only
@@ -84,7 +101,8 @@ class KgliteStore(CypherStore):
 
     def _after_write(self) -> float:
         t = time.perf_counter()
-        self._graph.save()
+        with _no_mapped_fallback_warning():
+            self._graph.save()
         return time.perf_counter() - t
 
     def run(self, cypher: str, params: dict | None = None, write: bool = False) -> list[dict]:
@@ -95,6 +113,7 @@ class KgliteStore(CypherStore):
             rows = g.cypher(cypher, params=params or None, hide_structural_keys=True).to_list()
             self._after_write()
         else:
+            refuse_in_read_mode(cypher)
             was = g.read_only()
             g.read_only(True)
             try:
@@ -106,7 +125,8 @@ class KgliteStore(CypherStore):
     def close(self) -> None:
         if self._graph is not None:
             if not self.read_only:
-                self._graph.close()  # saves to self.path and releases the writer lease
+                with _no_mapped_fallback_warning():
+                    self._graph.close()  # saves to self.path and releases the writer lease
             self._graph = None
 
     # entities → plain values
