@@ -13,8 +13,9 @@ import random
 import time
 from typing import Any
 
-from vbgraph.graph.neo4j_server import connect_settings, describe_settings
-from vbgraph.graph.store import COMMON_LABEL, NODE_LABELS, REL_TYPES, CypherStore, plain_labels
+from vbgraph.graph.neo4j_server import connect_settings, describe_settings, split_credentials
+from vbgraph.graph.store import (COMMON_LABEL, NODE_LABELS, REL_TYPES, CypherStore, plain_labels,
+                                  refuse_in_read_mode)
 
 _FROM_ENV = object()
 
@@ -25,8 +26,8 @@ class Neo4jStore(CypherStore):
         from neo4j import GraphDatabase
 
         env_uri, env_auth = connect_settings()
-        self.uri = uri or env_uri
         auth = env_auth if auth is _FROM_ENV else auth
+        self.uri, auth = split_credentials(uri or env_uri, auth)
         self.database = database
         self.batch_size = batch_size
         # the server runs one transaction on one core: two at once keep both cores of a small machine busy
@@ -86,6 +87,8 @@ class Neo4jStore(CypherStore):
         raise AssertionError("unreachable")
 
     def run(self, cypher: str, params: dict | None = None, write: bool = False) -> list[dict]:
+        if not write:
+            refuse_in_read_mode(cypher)
         with self._driver.session(database=self.database) as session:
             execute = session.execute_write if write else session.execute_read
             records = execute(lambda tx: list(tx.run(cypher, params or {})))

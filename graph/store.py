@@ -42,6 +42,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import time
 from abc import ABC, abstractmethod
 from pathlib import Path
@@ -65,6 +66,42 @@ JSON_VERSION = 2
 
 class StoreError(RuntimeError):
     """A store refused or lost part of a load; the message says what."""
+
+
+class ReadOnlyError(PermissionError):
+    """A read-only run was given a statement that administers the server or reaches outside the graph."""
+
+
+# Read mode runs queries, nothing else.  Procedures: only these read the schema; every other one
+# (db.clearQueryCaches, dbms.listConfig, dbms.killQuery …) administers the server.  SHOW: only
+# indexes, constraints, functions and procedures (SHOW USERS, SETTINGS, TRANSACTIONS … do not).
+# LOAD CSV reads files or URLs.  Administration commands are refused by their first word.
+READ_PROCEDURES = ("db.labels", "db.relationshiptypes", "db.propertykeys", "db.schema.visualization",
+                   "db.schema.nodetypeproperties", "db.schema.reltypeproperties")
+_LITERALS = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|`[^`]*`|//[^\n]*|/\*.*?\*/", re.DOTALL)
+_CALL_PROCEDURE = re.compile(r"(?<![\w.$:])CALL\s+([A-Za-z_][\w.]*)", re.IGNORECASE)
+_ADMIN = re.compile(
+    r"^\s*USE\s|(?<![\w.$:])(?:SHOW\s+(?!(?:[A-Z]+\s+){0,2}(?:INDEX|INDEXES|CONSTRAINT|CONSTRAINTS|FUNCTION|FUNCTIONS"
+    r"|PROCEDURE|PROCEDURES)\b)[A-Z]+|LOAD\s+CSV|TERMINATE|GRANT|DENY|REVOKE|ALTER|RENAME|ENABLE|DEALLOCATE"
+    r"|REALLOCATE|DRYRUN|(?:START|STOP)\s+DATABASE)(?![\w.])", re.IGNORECASE)
+
+
+def without_literals(cypher: str) -> str:
+    """The statement with strings, comments and `quoted names` blanked out."""
+    return _LITERALS.sub(" ", cypher)
+
+
+def refuse_in_read_mode(cypher: str) -> None:
+    """ReadOnlyError when a read-only run is asked to administer the server, call a procedure other than
+    the schema ones, or read files (both stores share this rule; writes are refused by the engines)."""
+    text = without_literals(cypher)
+    for m in _CALL_PROCEDURE.finditer(text):
+        if m.group(1).lower() not in READ_PROCEDURES:
+            raise ReadOnlyError(f"CALL {m.group(1)} is not allowed in read mode (only the schema procedures "
+                                f"{', '.join(READ_PROCEDURES)})")
+    m = _ADMIN.search(text)
+    if m:
+        raise ReadOnlyError(f"{' '.join(m.group(0).upper().split())} is not allowed in read mode")
 
 
 # --- the graph as rows -------------------------------------------------------------------------
@@ -147,6 +184,8 @@ _TAKE_STATED_BY_FILES = (_PLANS_OF_FILES +
 _DELETE_FILE_RELS = (_PLANS_OF_FILES +
                      "MATCH (p)-[r]->(b) WHERE r.file IN $files AND r.stated_files IS NULL "
                      "AND NOT r:EXTRACTED_FROM WITH r, p.id AS s, b.id AS d LIMIT $batch DELETE r RETURN s, d")
+_FILES_OF_SOURCES = ("UNWIND $ids AS id MATCH (s:" + COMMON_LABEL + " {id: id})<-[e:EXTRACTED_FROM]-(:Ingested) "
+                     "RETURN DISTINCT id, e.file AS file")
 _DELETE_EXTRACTED_FROM = ("MATCH (p:Ingested)-[r:EXTRACTED_FROM]->(b:SourceFile) WHERE r.file IN $files "
                           "WITH r, p.id AS s, b.id AS d LIMIT $batch DELETE r RETURN s, d")
 _TAKE_STATED = ("UNWIND $rows AS row MATCH (a:" + COMMON_LABEL + " {{id: row.src}})-[r:{type} {{key_id: row.key}}]->"
@@ -267,6 +306,14 @@ class CypherStore(GraphStore):
         for part in parts:
             nodes = node_groups(part)          # validate the part before the store is touched
             rels = relationship_rows(part)
+            t = time.perf_counter()
+            moved = self._moved_files(part, files)
+            if moved:                          # a file read before under another path: its old contribution goes
+                more_touched, more_kept = self._take_files(moved, stats)
+                touched |= more_touched
+                kept.update(more_kept)
+                files += moved
+            seconds["delete_relationships"] += time.perf_counter() - t
             if part.graph.get("nodes_follow"):
                 # a later part writes every node with its final properties: here only the new endpoints
                 nodes = {labels: [n for n in ids if n not in loaded] for labels, ids in nodes.items()}
@@ -318,6 +365,17 @@ class CypherStore(GraphStore):
                 touched.update(x for row in rows for x in (row["s"], row["d"]))
                 stats["deleted_relationships"] += len(rows)
         return touched, kept
+
+    def _moved_files(self, part: nx.MultiDiGraph, files: list[str]) -> list[str]:
+        """Files the store holds under another path with the same content as a file of ``part`` (its
+        SourceFile id is the content hash): the same document moved, renamed or copied."""
+        sources = {dst: d["file"] for _, dst, d in part.edges(data=True) if d.get("type") == "EXTRACTED_FROM"}
+        moved: set[str] = set()
+        for batch in _chunks(sorted(sources), self.batch_size):
+            for row in self._write(_FILES_OF_SOURCES, {"ids": batch}):
+                if row["file"] != sources[row["id"]] and row["file"] not in files:
+                    moved.add(row["file"])
+        return sorted(moved)
 
     def _drain(self, query: str, params: dict) -> Iterable[list[dict]]:
         """Run a deleting statement (``LIMIT $batch``) until a batch comes back short; yields each batch's rows."""

@@ -28,7 +28,6 @@ DEFAULT_STORE = "out/store"
 FORMATS = ("table", "json", "csv")
 _WRITE_RX = re.compile(r"(?<![\w.$`])(CREATE|MERGE|SET|DELETE|DETACH|REMOVE|DROP|FOREACH|INSERT|LOAD\s+CSV)(?![\w`])",
                        re.IGNORECASE)
-_LITERAL_RX = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|`[^`]*`|//[^\n]*|/\*.*?\*/", re.DOTALL)
 
 
 class CliError(Exception):
@@ -119,6 +118,12 @@ def _cmd_cypher(args) -> int:
     clause = write_clause(text)
     if clause and not args.write:
         return _fail(f"the statement writes ({clause}); pass --write to run it", 2)
+    if not args.write:
+        from vbgraph.graph.store import ReadOnlyError, refuse_in_read_mode
+        try:
+            refuse_in_read_mode(text)
+        except ReadOnlyError as e:
+            return _fail(str(e), 2)
     return _run(args, text, params, write=args.write, quiet=False)
 
 
@@ -145,29 +150,21 @@ def open_cli_store(neo4j: str | None, path: str | None, quiet: bool = True, writ
     from vbgraph.graph.store import open_store
 
     if neo4j is not None:
-        from neo4j import GraphDatabase
-
-        from vbgraph.graph.neo4j_server import connect_settings, describe_settings
+        from vbgraph.graph.neo4j_server import Neo4jServerError, connect
 
         if quiet:
             logging.getLogger("neo4j.notifications").setLevel(logging.ERROR)
-        env_uri, auth = connect_settings()
-        uri = neo4j or env_uri
-        try:  # once, without the driver's retries, so an unreachable server fails at once
-            with GraphDatabase.driver(uri, auth=auth, connection_timeout=5.0) as driver:
-                driver.verify_connectivity()
-            return open_store("neo4j", uri=uri, auth=auth)
-        except Exception as e:
-            raise CliError(f"cannot connect to Neo4j at {describe_settings(uri, auth)}: {_error_text(e)}") from None
+        try:
+            uri, auth = connect(neo4j or None)
+        except Neo4jServerError as e:
+            raise CliError(str(e)) from None
+        return open_store("neo4j", uri=uri, auth=auth)
     from vbgraph.graph.kglite_store import kgl_file
 
     file = kgl_file(path or DEFAULT_STORE)
     if not file.is_file():
         hint = "run 'vbgraph build DIR' first, or" if path is None else "check the path, or"
         raise CliError(f"no embedded graph store at {file} ({hint} pass --store PATH / --neo4j URI)")
-    if quiet:
-        import kglite
-        kglite.set_query_warning_policy("silent")   # named queries mention types a graph may not have yet
     try:
         return open_store("kglite", path=str(file), read_only=not write)
     except Exception as e:
@@ -176,7 +173,9 @@ def open_cli_store(neo4j: str | None, path: str | None, quiet: bool = True, writ
 
 def write_clause(cypher: str) -> str | None:
     """The first write clause of a statement (outside strings, comments and `names`), or None."""
-    m = _WRITE_RX.search(_LITERAL_RX.sub(" ", cypher))
+    from vbgraph.graph.store import without_literals
+
+    m = _WRITE_RX.search(without_literals(cypher))
     return " ".join(m.group(1).upper().split()) if m else None
 
 
@@ -192,8 +191,9 @@ def _engine_name(store) -> str:
 
 
 def _error_text(e: Exception) -> str:
-    message = getattr(e, "message", None) or str(e) or type(e).__name__
-    return " ".join(str(message).split())
+    from vbgraph.graph.neo4j_server import one_line
+
+    return one_line(e)
 
 
 def _fail(message: str, code: int) -> int:
