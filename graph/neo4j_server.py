@@ -14,11 +14,18 @@ Other modules that talk to Neo4j call :func:`connect_settings` for ``(uri, auth)
 ``NEO4J_URI`` / ``NEO4J_USER`` / ``NEO4J_PASSWORD`` for a server elsewhere (the password is never
 printed), else the server this module started, else ``bolt://127.0.0.1:7687``.
 
-Environment: ``VBGRAPH_NEO4J_JAR`` (use this jar, never build), ``JAVA_HOME`` (which java).
+The launcher is built with Maven from ``neo4j-server/`` of a checkout (into its target/, again when
+its sources are newer than the jar), or, for an installed vbgraph, from the copy shipped as package
+data (``vbgraph.neo4j_launcher``) into ``~/.cache/vbgraph/neo4j-server-<digest>/``: built once, on
+the first start, and reused.
+
+Environment: ``VBGRAPH_NEO4J_JAR`` (use this jar, never build), ``JAVA_HOME`` (which java),
+``XDG_CACHE_HOME`` (instead of ~/.cache).
 """
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import re
@@ -114,9 +121,62 @@ def connect_settings(state_dir: str | os.PathLike | None = None) -> tuple[str, t
 
 def describe_settings(uri: str, auth: tuple[str, str] | None) -> str:
     """A printable form of connection settings: never the password."""
+    uri = redact(uri)
     if auth is None:
         return f"{uri} (no auth)"
     return f"{uri} as {auth[0]} (password {'set' if auth[1] else 'empty'})"
+
+
+# user[:password]@ after a scheme, wherever it stands in a text (the driver's own messages repeat the URI)
+_USERINFO = re.compile(r"(?P<scheme>\b[A-Za-z][\w+.-]*://)(?P<user>[^/@:\s]*)(?::(?P<password>[^/@\s]*))?@")
+BOLT_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
+
+
+def redact(text: str) -> str:
+    """``text`` with the password of every URI in it replaced by ***."""
+    return _USERINFO.sub(lambda m: m["scheme"] + m["user"] + (":***" if m["password"] is not None else "") + "@",
+                         text)
+
+
+def split_credentials(uri: str, auth: tuple[str, str] | None) -> tuple[str, tuple[str, str] | None]:
+    """``bolt://user:password@host``: the URI without its credentials, and those as auth (the driver
+    refuses credentials in a URI, and its error message would repeat the password)."""
+    m = _USERINFO.match(uri)
+    if not m:
+        return uri, auth
+    from urllib.parse import unquote
+
+    return m["scheme"] + uri[m.end():], (unquote(m["user"]) or "neo4j", unquote(m["password"] or ""))
+
+
+def connect(uri: str | None = None, timeout: float = 5.0) -> tuple[str, tuple[str, str] | None]:
+    """``(uri, auth)`` of a server that answers now, tried once without the driver's retries (so that
+    a server that is down fails in seconds); Neo4jServerError in one line naming the URI (without its
+    password) and what to do.  ``uri`` None: :func:`connect_settings`."""
+    env_uri, auth = connect_settings()
+    uri, auth = split_credentials(uri or env_uri, auth)
+    scheme = uri.split("://", 1)[0].lower() if "://" in uri else ""
+    if scheme not in BOLT_SCHEMES:
+        raise Neo4jServerError(f"{redact(uri)} is not a Bolt URI: vbgraph talks to Neo4j over Bolt, "
+                               "e.g. bolt://127.0.0.1:7687 (neo4j://… for a cluster)")
+    from neo4j import GraphDatabase
+    from neo4j.exceptions import AuthError, ServiceUnavailable
+
+    try:
+        with GraphDatabase.driver(uri, auth=auth, connection_timeout=timeout) as driver:
+            driver.verify_connectivity()
+    except Exception as e:  # the driver's exceptions have no common base worth naming here
+        hint = {ServiceUnavailable: "is the server running? `vbgraph neo4j start` starts the bundled one",
+                AuthError: "check NEO4J_USER and NEO4J_PASSWORD"}.get(type(e), "check the URI and the server")
+        raise Neo4jServerError(f"cannot connect to Neo4j at {describe_settings(uri, auth)}: "
+                               f"{one_line(e)} — {hint}") from None
+    return uri, auth
+
+
+def one_line(e: BaseException) -> str:
+    """An exception as one line, without any password."""
+    message = getattr(e, "message", None) or str(e) or type(e).__name__
+    return redact(" ".join(str(message).split()))
 
 
 def check_connection(uri: str, auth: tuple[str, str] | None = None, timeout: float = 10.0) -> str:
@@ -133,13 +193,13 @@ def check_connection(uri: str, auth: tuple[str, str] | None = None, timeout: flo
                                   connection_acquisition_timeout=timeout) as driver:
             records, _, _ = driver.execute_query("RETURN 1 AS ok")
             if not records or records[0]["ok"] != 1:
-                raise Neo4jServerError(f"{uri}: RETURN 1 gave {records!r}")
+                raise Neo4jServerError(f"{redact(uri)}: RETURN 1 gave {records!r}")
             return driver.get_server_info().agent
     except Neo4jServerError:
         raise
     except Exception as e:  # the driver's exceptions have no common base worth naming here
         raise Neo4jServerError(f"cannot run a query on {describe_settings(uri, auth)}: "
-                               f"{type(e).__name__}: {e}") from e
+                               f"{type(e).__name__}: {one_line(e)}") from e
 
 
 # --- prerequisites ------------------------------------------------------------------------
@@ -151,13 +211,45 @@ def repo_root() -> Path | None:
     return root if (root / "neo4j-server" / "pom.xml").is_file() else None
 
 
-def jar_path() -> Path | None:
-    """Where the jar is or would be built: VBGRAPH_NEO4J_JAR, else the checkout's target/."""
+def launcher_source() -> Path:
+    """The launcher's Maven project (pom.xml, src/): the checkout's neo4j-server/, else the copy an
+    installed vbgraph ships as package data (vbgraph.neo4j_launcher)."""
+    root = repo_root()
+    if root is not None:
+        return root / "neo4j-server"
+    from importlib.resources import files
+
+    return Path(str(files("vbgraph.neo4j_launcher")))
+
+
+def _source_files(project: Path) -> list[Path]:
+    return [project / "pom.xml", *sorted((project / "src").rglob("*.java"))]
+
+
+def _build_dir() -> Path:
+    """Where the jar is built: the checkout's neo4j-server/, else a cache folder named by the launcher's
+    sources (~/.cache/vbgraph/neo4j-server-<digest>), so that an upgrade builds a new jar."""
+    root = repo_root()
+    if root is not None:
+        return root / "neo4j-server"
+    digest = hashlib.sha256(b"".join(f.read_bytes() for f in _source_files(launcher_source()))).hexdigest()[:12]
+    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return cache / "vbgraph" / f"neo4j-server-{digest}"
+
+
+def jar_path() -> Path:
+    """Where the jar is or would be built: VBGRAPH_NEO4J_JAR, else target/ of the build folder."""
     override = os.environ.get("VBGRAPH_NEO4J_JAR")
     if override:
         return Path(override).expanduser().resolve()
-    root = repo_root()
-    return root / "neo4j-server" / "target" / JAR_NAME if root else None
+    return _build_dir() / "target" / JAR_NAME
+
+
+def _stale(jar: Path) -> bool:
+    """A jar older than the launcher's sources (edited in a checkout) is built again."""
+    if os.environ.get("VBGRAPH_NEO4J_JAR") or repo_root() is None:
+        return False
+    return max(f.stat().st_mtime for f in _source_files(launcher_source())) > jar.stat().st_mtime
 
 
 def java_executable() -> str:
@@ -191,10 +283,7 @@ def missing_prerequisites() -> str | None:
     except Neo4jServerError as e:
         return str(e)
     jar = jar_path()
-    if jar is None:
-        return (f"no {JAR_NAME}: not running from a vbgraph checkout; build it there "
-                "and set VBGRAPH_NEO4J_JAR to its path")
-    if jar.is_file():
+    if jar.is_file() and not _stale(jar):
         return None
     if os.environ.get("VBGRAPH_NEO4J_JAR"):
         return f"VBGRAPH_NEO4J_JAR={jar} does not exist"
@@ -206,26 +295,31 @@ def missing_prerequisites() -> str | None:
 
 def build_jar(state_dir: str | os.PathLike | None = None, timeout: float = 1800) -> Path:
     """Build the jar with Maven (reusing ~/.m2); return its path. Output goes to build.log."""
-    root = repo_root()
-    if root is None:
-        raise Neo4jServerError("not running from a vbgraph checkout: neo4j-server/pom.xml not found")
     mvn = shutil.which("mvn")
     if not mvn:
         raise Neo4jServerError("Maven is not installed (no `mvn` on PATH); "
                                "apt-get install maven, or run .ci/neo4j-setup.sh")
+    project = _build_dir()
+    source = launcher_source()
+    if project != source:             # an installed vbgraph: its package data is copied to the cache
+        shutil.rmtree(project, ignore_errors=True)
+        for f in _source_files(source):
+            target = project / f.relative_to(source)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(f, target)
     state = _state_dir(state_dir)
     state.mkdir(parents=True, exist_ok=True)
     log = state / BUILD_LOG_FILE
-    cmd = [mvn, "-q", "-B", "-f", str(root / "neo4j-server" / "pom.xml"), "package", "-DskipTests"]
+    cmd = [mvn, "-q", "-B", "-f", str(project / "pom.xml"), "package", "-DskipTests"]
     print(f"vbgraph: building the Neo4j server jar (first time: ~1 min, downloads to ~/.m2): "
           f"{' '.join(cmd[1:])}", file=sys.stderr)
     with open(log, "w", encoding="utf-8") as out:
         try:
             code = subprocess.run(cmd, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                  cwd=root, timeout=timeout).returncode
+                                  cwd=project, timeout=timeout).returncode
         except subprocess.TimeoutExpired:
             code = None
-    jar = root / "neo4j-server" / "target" / JAR_NAME
+    jar = project / "target" / JAR_NAME
     if code != 0 or not jar.is_file():
         why = "timed out" if code is None else f"exit code {code}"
         raise Neo4jServerError(f"building the Neo4j server jar failed ({why}); {log}:\n{_tail(log)}")
@@ -233,9 +327,9 @@ def build_jar(state_dir: str | os.PathLike | None = None, timeout: float = 1800)
 
 
 def ensure_jar(state_dir: str | os.PathLike | None = None) -> Path:
-    """The jar, built first when it is missing and it can be built."""
+    """The jar, built first when it is missing or older than the launcher's sources."""
     jar = jar_path()
-    if jar is not None and jar.is_file():
+    if jar.is_file() and not _stale(jar):
         return jar
     if os.environ.get("VBGRAPH_NEO4J_JAR"):
         raise Neo4jServerError(f"VBGRAPH_NEO4J_JAR={jar} does not exist")
@@ -288,7 +382,7 @@ def start(port: int | None = None, data: str | os.PathLike | None = None,
                                "choose another with --port, or stop what listens there")
     java = java_executable()
     jar = ensure_jar(state) if build else jar_path()
-    if jar is None or not jar.is_file():
+    if not jar.is_file():
         raise Neo4jServerError(f"the Neo4j server jar is not built ({jar}); run .ci/neo4j-setup.sh")
     data_dir = Path(data).expanduser().resolve() if data else (state / "data").resolve()
     try:

@@ -11,6 +11,7 @@ import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
@@ -24,8 +25,13 @@ import org.neo4j.graphdb.GraphDatabaseService;
 import org.neo4j.io.ByteUnit;
 import org.neo4j.logging.log4j.Log4jLogProvider;
 
+import inet.ipaddr.IPAddressString;
+
 /**
  * An embedded Neo4j Community DBMS that listens for Bolt on 127.0.0.1, with auth disabled.
+ * Because any local process can connect, Cypher cannot reach files or the network: LOAD CSV from
+ * file URLs is off (and its import folder is an empty one inside the data folder), and LOAD CSV from
+ * any IP address is blocked.
  *
  * <pre>
  * java -Xmx1g --add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/java.io=ALL-UNNAMED \
@@ -78,9 +84,11 @@ public final class Main {
 
         boolean temporary = data == null || data.isBlank();
         Path home;
+        Path imports;
         try {
             home = temporary ? Files.createTempDirectory("vbgraph-neo4j-") : Path.of(data).toAbsolutePath();
             Files.createDirectories(home);
+            imports = Files.createDirectories(home.resolve("import"));
         } catch (IOException e) {
             System.err.println(PREFIX + "error: cannot create data folder: " + e);
             System.exit(1);
@@ -98,6 +106,11 @@ public final class Main {
                     .setConfig(BoltConnector.listen_address, new SocketAddress(HOST, port))
                     .setConfig(BoltConnector.advertised_address, new SocketAddress(HOST, port))
                     .setConfig(GraphDatabaseSettings.auth_enabled, false)
+                    // auth is off, so no Cypher may read the machine's files or fetch from the network
+                    .setConfig(GraphDatabaseSettings.allow_file_urls, false)
+                    .setConfig(GraphDatabaseSettings.load_csv_file_url_root, imports)
+                    .setConfig(GraphDatabaseInternalSettings.cypher_ip_blocklist,
+                            List.of(new IPAddressString("0.0.0.0/0"), new IPAddressString("::/0")))
                     // no usage reports: this runs on machines without Internet access
                     .setConfig(GraphDatabaseSettings.udc_enabled, false)
                     .setConfig(GraphDatabaseSettings.pagecache_memory, ByteUnit.mebiBytes(pagecacheMib))
