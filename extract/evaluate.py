@@ -536,6 +536,9 @@ def run_eval(gold_dir: Path, paths: list[str], state_dir: Path, as_json: bool) -
             continue
         pairs.append((path.name, gold, pred))
 
+    if not pairs:                     # scores of nothing would read 1.000
+        print(f"vbgraph eval: no document could be scored against {gold_dir}", file=sys.stderr)
+        return 1
     result = score_many(pairs)
     result["kinds"] = by_kind(result["items"])
     changes = None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -18,14 +19,19 @@ def _cmd_extract(args) -> int:
     if out_dir:
         out_dir.mkdir(parents=True, exist_ok=True)
     records = []
+    written: dict[str, str] = {}       # output name → the input written there in this run
     for path, record, error in extract_paths(args.paths, progress=not args.quiet):
         if error:
             failed += 1
             print(f"vbgraph: {path}: {error}", file=sys.stderr)
             continue
         if out_dir:
-            (out_dir / f"{Path(path).stem}.json").write_text(
-                json.dumps(record, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+            name = _output_name(Path(path), written)
+            if name != f"{Path(path).stem}.json":
+                print(f"vbgraph: {path}: written as {out_dir / name} "
+                      f"({Path(path).stem}.json holds {written[Path(path).stem + '.json']})", file=sys.stderr)
+            written[name] = path
+            (out_dir / name).write_text(json.dumps(record, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
         else:
             records.append(record)
     if not out_dir:
@@ -38,9 +44,24 @@ def _cmd_extract(args) -> int:
     return 1 if failed else 0
 
 
+def _output_name(path: Path, taken: dict[str, str]) -> str:
+    """<stem>.json, unless an earlier input of the run has it (ok.txt, ok.md, sub/ok.txt): then
+    <name>.json, then <stem>-2.json, -3 …"""
+    for name in (f"{path.stem}.json", f"{path.name}.json"):
+        if name not in taken:
+            return name
+    n = 2
+    while f"{path.stem}-{n}.json" in taken:
+        n += 1
+    return f"{path.stem}-{n}.json"
+
+
 def _cmd_eval(args) -> int:
     from vbgraph.extract.evaluate import run_eval
 
+    if not Path(args.gold).is_dir():
+        print(f"vbgraph eval: the gold folder {args.gold} does not exist", file=sys.stderr)
+        return 2
     return run_eval(gold_dir=Path(args.gold), paths=args.paths, state_dir=Path(args.state),
                     as_json=args.json)
 
@@ -50,6 +71,14 @@ def _cmd_build(args) -> int:
 
     return build(args.paths, Path(args.out), quiet=args.quiet, neo4j_uri=args.neo4j, as_json=args.json,
                  part_size=args.stream)
+
+
+def _max_input_argument(p: argparse.ArgumentParser) -> None:
+    from vbgraph.extract.readers import DEFAULT_MAX_INPUT_MB
+
+    p.add_argument("--max-input-mb", type=float, metavar="MB",
+                   help=f"refuse input files larger than this (default VBGRAPH_MAX_INPUT_MB, else "
+                        f"{DEFAULT_MAX_INPUT_MB}); extraction needs about 100 bytes of memory per input byte")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -70,6 +99,7 @@ def build_parser() -> argparse.ArgumentParser:
                         "(the --neo4j server if given, else the embedded one); no graph.json")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.add_argument("--json", action="store_true", help="print the summary as JSON")
+    _max_input_argument(p)
     p.set_defaults(func=_cmd_build)
 
     p = sub.add_parser("extract", help="extract one JSON record per input document (gold schema)")
@@ -77,6 +107,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=["json", "table"], default="json")
     p.add_argument("--out", help="write <stem>.json per input into this folder")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    _max_input_argument(p)
     p.set_defaults(func=_cmd_extract)
 
     p = sub.add_parser("eval", help="score the extractor against gold JSON files")
@@ -100,6 +131,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if getattr(args, "max_input_mb", None) is not None:
+        os.environ["VBGRAPH_MAX_INPUT_MB"] = str(args.max_input_mb)   # worker processes read it too
     return args.func(args)
 
 

@@ -2,15 +2,19 @@
 and the exports, print a short summary.  `vbgraph load` puts a built graph into a Neo4j server."""
 from __future__ import annotations
 
+import itertools
 import json
 import os
+import shutil
 import sys
+import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 from vbgraph.extract.errors import InputError
 from vbgraph.extract.pipeline import expand_paths
-from vbgraph.extract.readers import read_document
+from vbgraph.extract.readers import READERS, read_document
 from vbgraph.graph.build import Ingested, build_graph, ingest_text, summary
 
 
@@ -23,16 +27,26 @@ def _progress(items, enabled: bool, desc: str):
 
 def ingest_each(paths, failures: list[tuple[str, str]], quiet: bool = False, report: bool = False):
     """Ingested documents one at a time; a file that cannot be read or extracted is added to
-    ``failures`` (and printed at once with ``report``) and the rest go on."""
+    ``failures`` (and printed at once with ``report``) and the rest go on.  A document's file is its
+    resolved path, so that however the path was typed it is one file, and a file whose content was
+    read already (the same file given twice, or a copy) is read once and said so."""
+    read: dict[str, str] = {}          # content hash → the file it was read from
     for path in _progress(expand_paths(paths), not quiet, "extract"):
+        file = str(Path(path).resolve())
         try:
-            doc = ingest_text(read_document(path), str(path))
+            doc = ingest_text(read_document(path), file)
         except InputError as exc:
             failures.append((str(path), exc.problem))
         except Exception as exc:  # one odd document must not lose the rest of the batch
             failures.append((str(path), f"extraction failed: {type(exc).__name__}: {exc}"))
         else:
-            yield doc
+            first = read.get(doc.sha256)
+            if first is None:
+                read[doc.sha256] = file
+                yield doc
+            else:
+                print(f"vbgraph: {path}: " + ("given twice" if first == file else f"same content as {first}")
+                      + "; read once", file=sys.stderr)
             continue
         if report:
             print(f"vbgraph: {failures[-1][0]}: {failures[-1][1]}", file=sys.stderr)
@@ -54,34 +68,87 @@ def _print_summary(stats: dict, as_json: bool, where: str) -> None:
               f"written to {where} in {stats['seconds']} s")
 
 
+# what `vbgraph build` writes under --out; each is replaced by one rename, the store first and
+# graph.json (what the other commands read first) last
+OUTPUTS = ("store/graph.kgl", "records.jsonl", "graph.json")
+
+
+class BuildError(Exception):
+    """The build cannot go on; the message is one line for the user."""
+
+
+@contextmanager
+def staged(out_dir: Path):
+    """A staging folder inside ``out_dir`` (same file system, so renames are atomic), removed at the
+    end: what a failed build wrote there never replaces the previous output."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    folder = Path(tempfile.mkdtemp(prefix=".staging-", dir=out_dir))
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def publish(staging: Path, out_dir: Path, names=OUTPUTS) -> None:
+    """Put the staged outputs in place of the previous ones, one atomic rename each."""
+    for name in names:
+        if (staging / name).exists():
+            (out_dir / name).parent.mkdir(parents=True, exist_ok=True)
+            os.replace(staging / name, out_dir / name)
+
+
+def _nothing_read(paths, out_dir: Path, failures) -> int:
+    found = f"{len(failures)} could not be read" if failures else \
+        f"no {' or '.join(sorted(READERS))} file in {' '.join(map(str, paths))}"
+    print(f"vbgraph: no document was read ({found}); {out_dir} is left as it was", file=sys.stderr)
+    return 1
+
+
+def _neo4j_target(neo4j_uri: str | None):
+    """(uri, auth) of the server, checked before any work; BuildError when it cannot be reached."""
+    if not neo4j_uri:
+        return None
+    from vbgraph.graph.neo4j_server import Neo4jServerError, connect
+
+    try:
+        return connect(neo4j_uri)
+    except Neo4jServerError as e:
+        raise BuildError(str(e)) from None
+
+
 def build(paths, out_dir: Path, quiet: bool = False, neo4j_uri: str | None = None, as_json: bool = False,
           part_size: int = 0) -> int:
+    """Exit status 0 built, 1 some files failed or nothing was built (the previous output is kept)."""
+    try:
+        if part_size:
+            return build_streamed(paths, out_dir, part_size, quiet, neo4j_uri, as_json)
+        return _build(paths, out_dir, quiet, neo4j_uri, as_json)
+    except BuildError as e:
+        print(f"vbgraph: {e}", file=sys.stderr)
+        return 1
+
+
+def _build(paths, out_dir: Path, quiet: bool, neo4j_uri: str | None, as_json: bool) -> int:
     from vbgraph.graph.store import open_store, write_json
 
-    if part_size:
-        return build_streamed(paths, out_dir, part_size, quiet, neo4j_uri, as_json)
     t0 = time.perf_counter()
+    target = _neo4j_target(neo4j_uri)
     docs, failures = ingest_paths(paths, quiet)
     for path, problem in failures:
         print(f"vbgraph: {path}: {problem}", file=sys.stderr)
+    if not docs:
+        return _nothing_read(paths, out_dir, failures)
     graph = build_graph(docs)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    write_json(graph, out_dir / "graph.json")
-    with (out_dir / "records.jsonl").open("w", encoding="utf-8") as fh:
-        for d in docs:
-            fh.write(json.dumps(d.record, ensure_ascii=False) + "\n")
-    store = open_store("kglite", path=out_dir / "store")
-    try:
-        store.clear()                 # the embedded store is this build's graph, not an earlier one's
-        store.load(graph)
-    finally:
-        store.close()
-    if neo4j_uri:
-        neo = open_store("neo4j", uri=neo4j_uri)
-        try:
-            neo.load(graph, replace_files=[d.path for d in docs])
-        finally:
-            neo.close()
+    with staged(out_dir) as staging:
+        write_json(graph, staging / "graph.json")
+        with (staging / "records.jsonl").open("w", encoding="utf-8") as fh:
+            for d in docs:
+                fh.write(json.dumps(d.record, ensure_ascii=False) + "\n")
+        with open_store("kglite", path=staging / "store") as store:
+            store.load(graph)
+        if target:
+            _load_neo4j(target, lambda neo: neo.load(graph, replace_files=[d.path for d in docs]))
+        publish(staging, out_dir)
     stats = summary(graph)
     stats.update(documents=len(docs), failed=len(failures), seconds=round(time.perf_counter() - t0, 2),
                  citations=sum(len(d.record["citations"]) for d in docs),
@@ -90,42 +157,66 @@ def build(paths, out_dir: Path, quiet: bool = False, neo4j_uri: str | None = Non
     return 1 if failures else 0
 
 
+def _load_neo4j(target, load):
+    """Run ``load(store)`` on the Neo4j server; a failure is one line (a load can be run again)."""
+    from vbgraph.graph.neo4j_server import describe_settings, one_line
+    from vbgraph.graph.store import open_store
+
+    uri, auth = target
+    store = open_store("neo4j", uri=uri, auth=auth)
+    try:
+        return load(store)
+    except Exception as e:  # the driver's and the server's errors: one line, not a traceback
+        raise BuildError(f"loading into Neo4j at {describe_settings(uri, auth)} failed: {type(e).__name__}: "
+                         f"{one_line(e)} — the local output is left as it was; run the build again") from None
+    finally:
+        store.close()
+
+
 def build_streamed(paths, out_dir: Path, part_size: int, quiet: bool = False, neo4j_uri: str | None = None,
                    as_json: bool = False) -> int:
     """`vbgraph build --stream N`: the same graph, written to one store in parts of N documents, so that
     memory holds the nodes but not every relationship (graph.stream_graph).  The store is the Neo4j
-    server when one is given, else the embedded store; no graph.json (it would need the whole graph)."""
+    server when one is given, else the embedded store (staged, and put in place only when the build
+    read a document); no graph.json (it would need the whole graph)."""
     from vbgraph.graph.build import stream_graph
+    from vbgraph.graph.neo4j_server import redact
     from vbgraph.graph.store import open_store
     from vbgraph.queries import catalog
 
     t0 = time.perf_counter()
+    target = _neo4j_target(neo4j_uri)
     failures: list[tuple[str, str]] = []
     counted = {"documents": 0, "citations": 0}
-    paths = expand_paths(paths)
+    files = expand_paths(paths)
+    docs = ingest_each(files, failures, quiet, report=True)
+    first = next(docs, None)          # nothing is written before one document was read
+    if first is None:
+        return _nothing_read(paths, out_dir, failures)
 
     def documents():
-        for doc in ingest_each(paths, failures, quiet, report=True):
+        for doc in itertools.chain([first], docs):
             counted["documents"] += 1
             counted["citations"] += len(doc.record["citations"])
             yield doc
 
-    out_dir.mkdir(parents=True, exist_ok=True)
-    store = open_store("neo4j", uri=neo4j_uri) if neo4j_uri else open_store("kglite", path=out_dir / "store")
-    try:
-        if not neo4j_uri:
-            store.clear()             # the embedded store is this build's graph, not an earlier one's
+    def load(store):
         store.load_parts(stream_graph(documents(), part_size=part_size),
-                         replace_files=[str(p) for p in paths] if neo4j_uri else None)
-        counts = store.counts()
-        unresolved = len({r["id"] for r in catalog.run(store, "unresolved_citations", {})})
-        outdated = len(catalog.run(store, "outdated_citations", {}))
-    finally:
-        store.close()
+                         replace_files=[str(p.resolve()) for p in files] if target else None)
+        return (store.counts(), len({r["id"] for r in catalog.run(store, "unresolved_citations", {})}),
+                len(catalog.run(store, "outdated_citations", {})))
+
+    if target:
+        counts, unresolved, outdated = _load_neo4j(target, load)
+    else:
+        with staged(out_dir) as staging:
+            with open_store("kglite", path=staging / "store") as store:
+                counts, unresolved, outdated = load(store)
+            publish(staging, out_dir, ("store/graph.kgl",))
     stats = {"nodes": counts["nodes"], "edges": counts["relationships"], "unresolved": unresolved,
              "documents": counted["documents"], "failed": len(failures), "citations": counted["citations"],
              "outdated": outdated, "seconds": round(time.perf_counter() - t0, 2),
-             "out": neo4j_uri or str(out_dir / "store"), "streamed_parts_of": part_size}
+             "out": redact(neo4j_uri) if neo4j_uri else str(out_dir / "store"), "streamed_parts_of": part_size}
     _print_summary(stats, as_json, f"{stats['out']} in parts of {part_size} documents")
     return 1 if failures else 0
 
