@@ -72,5 +72,5 @@ def check_readable(path: Path) -> None:
         raise InputError(path, "is not a regular file (a FIFO, socket or device); not read")
     limit = max_input_bytes()
     if st.st_size > limit:
-        raise InputError(path, f"is {st.st_size / 2**20:.1f} MB, larger than the limit of {limit / 2**20:g} MB "
+        raise InputError(path, f"is {st.st_size / 2**20:.3g} MB, larger than the limit of {limit / 2**20:.3g} MB "
                                "(raise it with --max-input-mb or VBGRAPH_MAX_INPUT_MB)")
