@@ -149,7 +149,7 @@ def test_a_moved_and_renamed_file_replaces_its_old_self_in_neo4j(neo4j_uri, neo4
     assert run(capsys, "build", str(new), "--out", str(tmp_path / "o"), "--quiet", "--neo4j", neo4j_uri)[0] == 0
     assert neo4j_counts(neo4j_uri) == before
     with open_store("neo4j", uri=neo4j_uri) as store:
-        rows = store.run("MATCH (p:Plan)-[e:EXTRACTED_FROM]->(s:SourceFile) WHERE s.path = $new OR e.file = $old "
+        rows = store.run("MATCH (p:Ingested)-[e:EXTRACTED_FROM]->(s:SourceFile) WHERE s.path = $new OR e.file = $old "
                          "RETURN e.file AS file, s.path AS path, p.source_file AS plan_file",
                          {"new": str(new), "old": str(old)})
         assert rows == [{"file": str(new), "path": str(new), "plan_file": str(new)}]
