@@ -251,7 +251,7 @@ def find_mentions(nt: NormText, plan_province: str | None, skip: list[tuple[int,
         year = int(am.group("year")) if am.group("year") else None
         mentions.append(Mention(am.start(), am.end(), "law", "law:" + fold_words(written), name=name,
                                 doc_type="Luật", year=year, scope="national", issuer="Quốc hội"))
-        taken.append((am.start(), am.end()))
+        taken.add(am.start(), am.end())
 
     for rm in _RESOLUTION_RX.finditer(text):
         if not free(rm.start(), rm.end()):
