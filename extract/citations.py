@@ -219,6 +219,7 @@ def find_mentions(nt: NormText, plan_province: str | None, skip: list[tuple[int,
         taken.add(sym.start, sym.end)
 
     numbered_at = {m.symbol.start: m for m in mentions}
+    numbered_or_skipped = _Taken(zip(taken.starts, taken.ends))
     for lm in _law_rx().finditer(text):
         if not free(lm.start(), lm.end()):
             continue
@@ -243,8 +244,7 @@ def find_mentions(nt: NormText, plan_province: str | None, skip: list[tuple[int,
     # the law named by the laws it amends is a document of its own; the laws inside its name stay
     # mentions of their own documents (so this span may overlap theirs)
     for am in _amending_law_rx().finditer(text):
-        if not free(am.start(), am.end()) and any(m.kind != "law" and m.start < am.end() and am.start() < m.end
-                                                   for m in mentions):
+        if not numbered_or_skipped.free(am.start(), am.end()):
             continue
         written = re.sub(r"[ ](?i:năm)[ ]\d{4}$", "", am.group(0))
         name = written[:1] + written[1:].casefold() if written.isupper() else written
