@@ -25,8 +25,8 @@ from urllib.parse import urlparse
 import networkx as nx
 import pytest
 
-from vbgraph.graph import browse
-from vbgraph.graph.browse import FocusError, render_page, resolve_focus, select_view, write_page
+from vbgraph.views import browse
+from vbgraph.views.browse import FocusError, render_page, resolve_focus, select_view, write_page
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "data" / "samples"
@@ -186,7 +186,7 @@ def test_cli_browse_writes_the_page_and_reports_the_cap(tmp_path, capsys):
 def _parse(argv):
     import argparse
 
-    from vbgraph.graph.surface_cli import add_cli
+    from vbgraph.views.cli import add_cli
 
     parser = argparse.ArgumentParser(prog="vbgraph")
     add_cli(parser.add_subparsers(dest="command", required=True))
@@ -481,7 +481,7 @@ def test_browser_screenshot_of_the_browse_view(page, tmp_path, sample_graph):
 
 
 def test_browser_show_view_highlights_and_escapes(page, tmp_path):
-    from vbgraph.graph.show import highlights, show_html
+    from vbgraph.views.show import highlights, show_html
 
     source = SAMPLES / "002_8f22e1142d4e47e2.txt"
     raw = source.read_text(encoding="utf-8")

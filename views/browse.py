@@ -283,7 +283,7 @@ def _edges_among(g, nodes: Iterable[str], lineage: bool, max_edges: int) -> tupl
 
 def select_view(g: nx.MultiDiGraph, focus: str | None = None, hops: int = DEFAULT_HOPS,
                 max_nodes: int = DEFAULT_MAX_NODES, max_edges: int = DEFAULT_MAX_EDGES,
-                lineage: bool = False) -> View:
+                lineage: bool = False, admin: bool = False) -> View:
     """The nodes and edges one page draws (see the module docstring for the rules)."""
     if max_nodes < 1 or max_edges < 0 or hops < 0:
         raise ValueError("--max-nodes must be ≥ 1, --max-edges and --hops ≥ 0")
@@ -369,7 +369,7 @@ def _network(g: nx.MultiDiGraph, view: View):
     return net
 
 
-def _script_json(value) -> str:
+def script_json(value) -> str:
     """JSON that cannot end a <script> element nor open a comment or CDATA inside it."""
     text = json.dumps(value, ensure_ascii=False)
     return (text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
@@ -423,7 +423,7 @@ def render_page(g: nx.MultiDiGraph, view: View) -> str:
     return env.from_string(_TEMPLATE).render(
         title=page_title(g, view), view=view, cap=view.cap_message(), legend_nodes=legend_nodes,
         legend_edges=legend_edges, graph_nodes=g.number_of_nodes(), graph_edges=g.number_of_edges(),
-        vis_js=Markup(js), vis_css=Markup(css), data=Markup(_script_json(data)), app_js=Markup(_APP_JS))
+        vis_js=Markup(js), vis_css=Markup(css), data=Markup(script_json(data)), app_js=Markup(_APP_JS))
 
 
 def write_page(g: nx.MultiDiGraph, view: View, out: str | os.PathLike) -> Path:
