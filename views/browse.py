@@ -5,15 +5,26 @@
     write_page(graph, view, "out/browse.html")
 
 What is drawn
-* no focus: the whole graph when it fits under the cap; otherwise the plans first, then documents, agencies,
-  provinces, movements and source files, the most connected first within each kind.
-* ``--focus ID|SYMBOL|PROVINCE|NAME``: the neighbourhood of the matching node(s) within ``--hops`` hops,
-  nearest first (a node is only taken when the node that leads to it is); legal links (IMPLEMENTS, BASED_ON,
-  CITES …) are followed before agencies, places, movements and files.
-* ``--lineage``: only the legal links, upwards (what the document implements, cites, is based on …) and
-  downwards (what implements or cites it), each up to ``--hops`` steps.
+* no focus, a graph that fits under ``max_nodes``: all of it.
+* no focus, a larger graph: an overview that aggregates.  Ingested documents are grouped by kind and issuing
+  level, cited documents by type and level except the most cited, which stand alone; the provinces the
+  documents come from, the largest alone; agencies and movements one group each.  An edge says how many
+  relationships of one type run between two groups.  Clicking a group lists its most connected members
+  and "Mở nhóm" draws them.
+* ``--focus ID|SYMBOL|PROVINCE|NAME``: the neighbourhood of the matching node(s), ranked by relation: at
+  each node at most ``RELATION_CAP[type]`` neighbours per relation type and direction (IMPLEMENTS, BASED_ON,
+  SUPERSEDES first, then the other legal links, CITES, then agencies, movements, files), the others
+  counted in one "+N" node; only legal links other than CITES lead a second hop further, with a quarter
+  of the caps.
+* ``--lineage``: only legal links, upwards (what the document implements, cites …) and downwards (what
+  implements or cites it), drawn as a hierarchy: the cited directive above, the plans below, one row per
+  step; capped the same way.
+* provinces and the other administrative units are left out unless ``admin`` (``--admin``) or the focus
+  is one; source files are drawn only around a focus.
+* ingested documents are drawn by their kind (node property ``kind``, else their type): plans and
+  programmes as plans, other read documents (decisions, letters …) apart from them and from cited ones.
 * a view never holds more than ``max_nodes`` nodes (default 500) nor ``max_edges`` edges (default 3000);
-  when it is cut, the page says so in a banner and ``vbgraph browse`` says so on stderr.
+  the page states the caps that cut it in a banner and ``vbgraph browse`` says so on stderr.
 
 The page
 * vis-network (the copy pyvis ships) is written into the page, so it renders without any network access.
@@ -28,13 +39,16 @@ The page
   only.  The heading and the banner are escaped by Jinja's autoescape.
 
 For tests and scripts the page exposes ``window.vbgraph``: ``nodes``/``edges`` (the vis DataSets),
-``network``, ``stabilized`` (true once the layout has settled), ``view`` (counts and cap from Python).
+``network``, ``stabilized`` (true once the layout has settled), ``view`` (counts and cap from Python),
+``expand(groupId)`` (an overview group's members).
 """
 from __future__ import annotations
 
 import json
+import math
 import os
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -50,27 +64,44 @@ DEFAULT_HOPS = 2
 
 # kind → (colour, vis shape, legend text); the order is the order of importance when a view is cut
 NODE_STYLE: dict[str, tuple[str, str, str]] = {
-    "Plan": ("#d62728", "diamond", "plan (an ingested document)"),
-    "Document": ("#1f77b4", "dot", "cited document"),
-    "Agency": ("#2ca02c", "triangle", "agency"),
-    "Province": ("#9467bd", "square", "province"),
-    "Movement": ("#ff7f0e", "star", "movement / campaign"),
-    "SourceFile": ("#7f7f7f", "hexagon", "source file"),
+    "Plan": ("#d62728", "diamond", "kế hoạch, chương trình (đã đọc)"),
+    "Ingested": ("#8c564b", "square", "văn bản khác đã đọc (quyết định, công văn …)"),
+    "Document": ("#1f77b4", "dot", "văn bản được dẫn"),
+    "Agency": ("#2ca02c", "triangle", "cơ quan"),
+    "Province": ("#9467bd", "square", "tỉnh, thành phố"),
+    "Movement": ("#ff7f0e", "star", "phong trào"),
+    "SourceFile": ("#7f7f7f", "hexagon", "tệp nguồn"),
+    "Group": ("#bbbbbb", "box", "nhóm (bấm để mở)"),
+    "More": ("#ffffff", "box", "“+N khác”: phần bị cắt"),
 }
 # legal links first: they are what a lineage is made of
 EDGE_STYLE: dict[str, str] = {
-    "IMPLEMENTS": "#d62728", "BASED_ON": "#8c564b", "AMENDS": "#e377c2", "SUPERSEDES": "#111111",
+    "IMPLEMENTS": "#d62728", "BASED_ON": "#8c564b", "SUPERSEDES": "#111111", "AMENDS": "#e377c2",
     "GUIDES": "#17becf", "DETAILS": "#bcbd22", "CITES": "#1f77b4",
     "ASSIGNS": "#2ca02c", "PROMOTES": "#ff7f0e", "ISSUED_BY": "#98df8a", "LOCATED_IN": "#c5b0d5",
-    "MERGED_INTO": "#9467bd", "EXTRACTED_FROM": "#c7c7c7",
+    "MERGED_INTO": "#9467bd", "EXTRACTED_FROM": "#c7c7c7", "MEMBER_OF": "#bbbbbb",
 }
 LINEAGE_TYPES = ("IMPLEMENTS", "BASED_ON", "AMENDS", "SUPERSEDES", "GUIDES", "DETAILS", "CITES")
+# the relations a neighbourhood walks on past the first hop; CITES fans out to everything, so it ends there
+LEADING_TYPES = ("IMPLEMENTS", "BASED_ON", "SUPERSEDES", "AMENDS", "GUIDES", "DETAILS")
+# neighbours drawn per node, relation type and direction at the first hop (a quarter further on)
+RELATION_CAP = {"IMPLEMENTS": 25, "BASED_ON": 25, "SUPERSEDES": 25, "AMENDS": 12, "GUIDES": 12,
+                "DETAILS": 12, "CITES": 12, "ASSIGNS": 8, "PROMOTES": 8, "ISSUED_BY": 3, "LOCATED_IN": 3,
+                "MERGED_INTO": 3, "EXTRACTED_FROM": 1}
+ADMIN_KINDS = ("Province",)
+PLAN_KINDS = ("plan", "programme")
+LEVEL_TEXT = {"national": "trung ương", "party": "Đảng (trung ương)", "province": "cấp tỉnh",
+              "department": "sở, ngành", "district": "cấp huyện", "": "không rõ cấp"}
+OVERVIEW_TOP_CITED = 40
+OVERVIEW_TOP_PROVINCES = 12
+OVERVIEW_EDGES_PER_NODE = 8
+OVERVIEW_MEMBERS = 30
 UNSETTLED = ("ambiguous", "unresolved")
-_NAME_ORDER = ("Province", "Plan", "Document", "Agency", "Movement", "SourceFile")
+_NAME_ORDER = ("Province", "Plan", "Ingested", "Document", "Agency", "Movement", "SourceFile")
 
-_NODE_TIP = ("symbol", "doc_type", "date", "year", "issuer", "status", "status_source", "resolution", "scope",
-             "level", "title", "name", "signer", "written_forms", "province", "district", "kind",
-             "valid_from", "valid_to", "path", "sha256", "source_file")
+_NODE_TIP = ("symbol", "doc_type", "kind", "date", "year", "issuer", "status", "status_source", "resolution",
+             "scope", "level", "title", "name", "signer", "written_forms", "province", "district",
+             "valid_from", "valid_to", "path", "sha256", "source_file", "members_count")
 _EDGE_TIP = ("sentence", "file", "start", "end", "rule", "confidence", "resolution", "count", "task",
              "deadline", "basis", "kind", "evidence", "date")
 
@@ -81,7 +112,8 @@ class FocusError(ValueError):
 
 @dataclass
 class View:
-    """The part of the graph one page draws."""
+    """The part of the graph one page draws.  Nodes and edges not in the graph (overview groups, "+N"
+    nodes, counted edges) carry their data in ``extra_nodes`` / ``extra_edges``."""
     nodes: list[str]
     edges: list[tuple[str, str, str]]               # (source, target, key)
     description: str
@@ -92,33 +124,74 @@ class View:
     available_edges: int = 0
     max_nodes: int = DEFAULT_MAX_NODES
     max_edges: int = DEFAULT_MAX_EDGES
+    extra_nodes: dict[str, dict] = field(default_factory=dict)
+    extra_edges: dict[tuple[str, str, str], dict] = field(default_factory=dict)
+    levels: dict[str, int] = field(default_factory=dict)   # hierarchy row of each node (lineage)
+    overview: bool = False
+    admin: bool = False
 
     @property
     def capped(self) -> bool:
-        return len(self.nodes) < self.available_nodes or len(self.edges) < self.available_edges
+        return len(self.real_nodes()) < self.available_nodes or len(self.edges) < self.available_edges
+
+    def real_nodes(self) -> list[str]:
+        return [n for n in self.nodes if n not in self.extra_nodes]
+
+    def more_nodes(self) -> list[str]:
+        return [n for n in self.nodes if self.extra_nodes.get(n, {}).get("labels") == ["More"]]
+
+    def node_data(self, g: nx.MultiDiGraph, n: str) -> dict:
+        return self.extra_nodes[n] if n in self.extra_nodes else g.nodes[n]
+
+    def edge_data(self, g: nx.MultiDiGraph, e: tuple[str, str, str]) -> dict:
+        return self.extra_edges[e] if e in self.extra_edges else g.edges[e]
 
     def cap_message(self) -> str | None:
-        """What was left out, in one sentence (None when nothing was)."""
+        """What was left out, and by which cap (None when nothing was)."""
+        if self.overview:
+            return (f"Tổng quan: {self.available_nodes:,} nút gom thành {len(self.nodes):,} nhóm và văn bản "
+                    f"tiêu biểu ({OVERVIEW_TOP_CITED} văn bản được dẫn nhiều nhất, {OVERVIEW_TOP_PROVINCES} tỉnh "
+                    f"nhiều văn bản nhất, tối đa {OVERVIEW_EDGES_PER_NODE} cạnh gộp mỗi nút). Bấm một nhóm rồi "
+                    f"“Mở nhóm”, hoặc dùng --focus SYMBOL.")
         if not self.capped:
             return None
-        parts = []
-        if len(self.nodes) < self.available_nodes:
-            parts.append(f"{len(self.nodes):,} of {self.available_nodes:,} nodes (--max-nodes {self.max_nodes})")
+        shown = len(self.real_nodes())
+        parts = [f"{shown:,} trên {self.available_nodes:,} nút"]
+        if len(self.nodes) >= self.max_nodes:
+            parts[0] += f" (--max-nodes {self.max_nodes})"
         if len(self.edges) < self.available_edges:
-            parts.append(f"{len(self.edges):,} of {self.available_edges:,} edges (--max-edges {self.max_edges})")
-        how = ("nearest to the focus first" if self.seeds
-               else "plans first, then the most connected documents, agencies and others")
-        return (f"Showing {' and '.join(parts)}: the view was cut to stay readable ({how}). "
-                f"Narrow it with --focus/--hops/--lineage or raise the cap.")
+            parts.append(f"{len(self.edges):,} trên {self.available_edges:,} cạnh (--max-edges {self.max_edges})")
+        how = "nút nhiều liên kết nhất trước"
+        if self.seeds:
+            caps = ", ".join(f"{t} {c}" for t, c in RELATION_CAP.items())
+            how = (f"mỗi nút, mỗi loại quan hệ tối đa: {caps} ở bước đầu, một phần tư ở các bước sau; "
+                   f"phần còn lại gom trong {len(self.more_nodes())} nút “+N khác”")
+        return (f"Đang hiện {' và '.join(parts)}: khung nhìn được cắt cho dễ đọc ({how}). "
+                f"Thu hẹp bằng --focus/--hops/--lineage hoặc nâng giới hạn.")
 
 
 # --------------------------------------------------------------------------- kinds, labels, tips
 
 
+def is_ingested(data: dict) -> bool:
+    labels = data.get("labels") or []
+    return "Ingested" in labels or "Plan" in labels or bool(data.get("source_file"))
+
+
+def document_kind(data: dict) -> str | None:
+    """The kind slug of an ingested document (data/doc_types.csv), read from the node; before the graph
+    carried it, only the Plan label told, and every ingested document had it."""
+    if data.get("kind"):
+        return str(data["kind"])
+    if (data.get("doc_type") or "").startswith(("Kế hoạch", "Chương trình")):
+        return "plan"
+    return None
+
+
 def node_kind(data: dict) -> str:
     labels = data.get("labels") or []
-    if "Plan" in labels:
-        return "Plan"
+    if "Document" in labels and is_ingested(data):
+        return "Plan" if document_kind(data) in PLAN_KINDS else "Ingested"
     for kind in NODE_STYLE:
         if kind in labels:
             return kind
@@ -127,7 +200,7 @@ def node_kind(data: dict) -> str:
 
 def node_label(node_id: str, data: dict, width: int = 38) -> str:
     kind = node_kind(data)
-    if kind in ("Plan", "Document"):
+    if kind in ("Plan", "Ingested", "Document"):
         text = data.get("symbol") or data.get("name") or data.get("title") or node_id.rsplit("/", 1)[-1]
         if data.get("resolution") in UNSETTLED:
             text += " ?"
@@ -154,9 +227,8 @@ def node_tip(node_id: str, data: dict) -> list[list[str]]:
     return rows
 
 
-def edge_tip(u: str, v: str, key: str, data: dict, g: nx.MultiDiGraph) -> list[list[str]]:
-    rows = [["type", str(data.get("type", "?"))],
-            ["from", node_label(u, g.nodes[u], 80)], ["to", node_label(v, g.nodes[v], 80)]]
+def edge_tip(u: str, v: str, key: str, data: dict, label_of) -> list[list[str]]:
+    rows = [["type", str(data.get("type", "?"))], ["from", label_of(u)], ["to", label_of(v)]]
     rows += [[k, _text(data[k])] for k in _EDGE_TIP if data.get(k) not in (None, "", [])]
     rows.append(["key", str(key)])
     return rows
@@ -211,74 +283,89 @@ def _kind_rank(data: dict) -> int:
 
 
 def _neighbours(g: nx.MultiDiGraph, node: str, lineage: bool, direction: str | None):
-    """(neighbour, edge type) pairs; lineage follows only legal links, in one direction."""
+    """(neighbour, edge type, direction) triples; lineage follows only legal links."""
     if direction in (None, "up"):
         for _, v, data in g.out_edges(node, data=True):
             if not lineage or data.get("type") in LINEAGE_TYPES:
-                yield v, data.get("type", "")
+                yield v, data.get("type", ""), "up"
     if direction in (None, "down"):
         for u, _, data in g.in_edges(node, data=True):
             if not lineage or data.get("type") in LINEAGE_TYPES:
-                yield u, data.get("type", "")
+                yield u, data.get("type", ""), "down"
 
 
-def _layers(g, seeds: list[str], hops: int, lineage: bool, direction: str | None) -> list[dict[str, int]]:
-    """Breadth-first layers from the seeds: for each hop, {node: best edge rank that reaches it}."""
-    seen = set(seeds)
-    frontier = list(seeds)
-    layers = []
-    for _ in range(hops):
-        layer: dict[str, int] = {}
-        for node in frontier:
-            for other, etype in _neighbours(g, node, lineage, direction):
-                if other in seen:
-                    continue
-                rank = _edge_rank(etype)
-                if rank < layer.get(other, 1 << 30):
-                    layer[other] = rank
-        if not layer:
+def relation_cap(etype: str, hop: int) -> int:
+    cap = RELATION_CAP.get(etype, 6)
+    return cap if hop <= 1 else max(1, cap // 4)
+
+
+def _drawable(g: nx.MultiDiGraph, admin: bool, files: bool):
+    hidden = set() if admin else set(ADMIN_KINDS)
+    if not files:
+        hidden.add("SourceFile")
+    return lambda n: node_kind(g.nodes[n]) not in hidden
+
+
+def _grow(g, seeds: list[str], hops: int, lineage: bool, max_nodes: int, shown) -> View:
+    """Nodes by hop, ranked by relation and capped per relation type and direction at each node; what a
+    cap leaves out is counted in a "+N" node hung on the same relation."""
+    view = View(list(seeds[:max_nodes]), [], "", list(seeds), hops, lineage)
+    taken = set(view.nodes)
+    reach = set(taken)
+    view.levels = {s: 0 for s in view.nodes}
+    frontier = [(s, None) for s in view.nodes]
+    for hop in range(1, hops + 1):
+        next_frontier = []
+        for node, direction in frontier:
+            groups: dict[tuple[str, str], dict[str, None]] = {}
+            for other, etype, way in _neighbours(g, node, lineage, direction):
+                if other != node and shown(other):
+                    groups.setdefault((etype, way), {})[other] = None
+            for (etype, way) in sorted(groups, key=lambda k: (_edge_rank(k[0]), k[1])):
+                fresh = [n for n in groups[(etype, way)] if n not in taken]
+                reach.update(fresh)
+                fresh.sort(key=lambda n: (_kind_rank(g.nodes[n]), -g.degree(n), n))
+                room = max(0, max_nodes - len(view.nodes) - 1)
+                keep = fresh[:min(relation_cap(etype, hop), room)]
+                for n in keep:
+                    view.nodes.append(n)
+                    taken.add(n)
+                    view.levels[n] = view.levels[node] + (-1 if way == "up" else 1)
+                    if etype in LEADING_TYPES:
+                        next_frontier.append((n, way if lineage else None))
+                if len(fresh) > len(keep) and len(view.nodes) < max_nodes:
+                    _more_node(view, node, etype, way, len(fresh) - len(keep))
+        frontier = next_frontier
+        if not frontier:
             break
-        seen.update(layer)
-        layers.append(layer)
-        frontier = list(layer)
-    return layers
+    view.available_nodes = len(reach)
+    return view
 
 
-def _grow(g, seeds: list[str], hops: int, lineage: bool, max_nodes: int) -> tuple[list[str], int]:
-    """Nodes nearest the seeds first, never a node whose way in was cut; and how many were in reach."""
-    directions = ("up", "down") if lineage else (None,)
-    reach = set(seeds)
-    for direction in directions:
-        for layer in _layers(g, seeds, hops, lineage, direction):
-            reach.update(layer)
-    chosen = list(seeds[:max_nodes])
-    taken = set(chosen)
-    frontiers = {d: list(chosen) for d in directions}
-    for _ in range(hops):
-        for direction in directions:
-            layer: dict[str, int] = {}
-            for node in frontiers[direction]:
-                for other, etype in _neighbours(g, node, lineage, direction):
-                    if other not in taken:
-                        layer[other] = min(layer.get(other, 1 << 30), _edge_rank(etype))
-            ordered = sorted(layer, key=lambda n: (layer[n], _kind_rank(g.nodes[n]), -g.degree(n), n))
-            room = max_nodes - len(chosen)
-            added = ordered[:max(room, 0)]
-            chosen.extend(added)
-            taken.update(added)
-            frontiers[direction] = added
-    return chosen, len(reach)
+def _more_node(view: View, node: str, etype: str, way: str, count: int) -> None:
+    more = f"more/{etype.lower()}/{way}/{node}"
+    side = "dẫn tới" if way == "up" else "dẫn về"
+    view.extra_nodes[more] = {"labels": ["More"], "name": f"+{count:,} khác ({etype})", "members_count": count,
+                              "title": f"{count:,} nút {etype} {side} nút này không được vẽ (giới hạn "
+                                       f"{etype} mỗi nút); dùng --focus trên nút đó hoặc nâng giới hạn"}
+    view.nodes.append(more)
+    view.levels[more] = view.levels[node] + (-1 if way == "up" else 1)
+    key = (node, more, etype) if way == "up" else (more, node, etype)
+    view.extra_edges[key] = {"type": etype, "count": count}
 
 
 def _edges_among(g, nodes: Iterable[str], lineage: bool, max_edges: int) -> tuple[list[tuple[str, str, str]], int]:
     inside = set(nodes)
-    edges = [(u, v, k) for u, v, k, d in g.edges(keys=True, data=True)
-             if u in inside and v in inside and (not lineage or d.get("type") in LINEAGE_TYPES)]
+    edges = []
+    for u in inside:
+        if u not in g:
+            continue
+        for _, v, k, d in g.out_edges(u, keys=True, data=True):
+            if v in inside and (not lineage or d.get("type") in LINEAGE_TYPES):
+                edges.append((u, v, k))
     available = len(edges)
-    if available > max_edges:
-        edges.sort(key=lambda e: _edge_rank(g.edges[e].get("type", "")))
-        edges = edges[:max_edges]
-    return edges, available
+    edges.sort(key=lambda e: (_edge_rank(g.edges[e].get("type", "")), e))
+    return edges[:max_edges], available
 
 
 def select_view(g: nx.MultiDiGraph, focus: str | None = None, hops: int = DEFAULT_HOPS,
@@ -290,29 +377,112 @@ def select_view(g: nx.MultiDiGraph, focus: str | None = None, hops: int = DEFAUL
     if focus is None:
         if lineage:
             raise ValueError("--lineage needs --focus")
-        available = g.number_of_nodes()
-        if available <= max_nodes:
-            nodes = list(g.nodes)
-        else:
-            nodes = sorted(g.nodes, key=lambda n: (g.degree(n) == 0, _kind_rank(g.nodes[n]), -g.degree(n), n))
-            nodes = nodes[:max_nodes]
+        shown = _drawable(g, admin, files=True)
+        nodes = [n for n in g if shown(n)]
+        if len(nodes) > max_nodes:
+            return overview(g, admin, max_edges)
         edges, available_edges = _edges_among(g, nodes, False, max_edges)
-        return View(nodes, edges, "the whole graph", [], None, False, available, available_edges,
-                    max_nodes, max_edges)
+        return View(nodes, edges, "the whole graph", [], None, False, len(nodes), available_edges,
+                    max_nodes, max_edges, admin=admin)
     seeds = resolve_focus(g, focus)
-    nodes, available = _grow(g, seeds, hops, lineage, max_nodes)
-    edges, available_edges = _edges_among(g, nodes, lineage, max_edges)
+    admin = admin or any(node_kind(g.nodes[s]) in ADMIN_KINDS for s in seeds)
+    view = _grow(g, seeds, hops, lineage, max_nodes, _drawable(g, admin, files=True))
+    extra = [e for e in view.extra_edges]
+    view.edges, view.available_edges = _edges_among(g, view.nodes, lineage, max(0, max_edges - len(extra)))
+    view.edges += extra
+    view.available_edges += len(extra)
+    view.max_nodes, view.max_edges, view.admin = max_nodes, max_edges, admin
+    if not lineage:
+        view.levels = {}
+    else:
+        low = min(view.levels.values())
+        view.levels = {n: lvl - low for n, lvl in view.levels.items()}
     what = "lineage" if lineage else "neighbourhood"
     names = ", ".join(node_label(s, g.nodes[s], 60) for s in seeds[:3]) + (" …" if len(seeds) > 3 else "")
-    description = f"{what} of {names} ({hops} hop{'s' if hops != 1 else ''})"
+    view.description = f"{what} of {names} ({hops} hop{'s' if hops != 1 else ''})"
     if len(seeds) > 1:
-        description += f" — {len(seeds)} nodes match {focus!r}"
-    return View(nodes, edges, description, seeds, hops, lineage, available, available_edges,
-                max_nodes, max_edges)
+        view.description += f" — {len(seeds)} nodes match {focus!r}"
+    return view
 
 
-# --------------------------------------------------------------------------- the page
+# --------------------------------------------------------------------------- the overview
 
+
+def _overview_unit(g: nx.MultiDiGraph, n: str, data: dict, top: set[str], provinces: set[str]) -> str | None:
+    kind = node_kind(data)
+    if n in top:
+        return n
+    level = data.get("level") or ""
+    if kind in ("Plan", "Ingested"):
+        return f"group/read/{document_kind(data) or kind.lower()}/{data.get('doc_type') or '?'}/{level}"
+    if kind == "Document":
+        return f"group/cited/{data.get('doc_type') or '?'}/{level}"
+    if kind == "Province":
+        return n if n in provinces else "group/provinces"
+    if kind in ("Agency", "Movement"):
+        return f"group/{kind.lower()}"
+    return None
+
+
+def _group_data(unit: str, members: list[str], g: nx.MultiDiGraph) -> dict:
+    parts = unit.split("/")
+    if parts[1] == "read":
+        name, what = f"{parts[3]} · {LEVEL_TEXT.get(parts[4], parts[4])}", "văn bản đã đọc"
+    elif parts[1] == "cited":
+        name, what = f"{parts[2]} · {LEVEL_TEXT.get(parts[3], parts[3])}", "văn bản được dẫn"
+    else:
+        name, what = {"provinces": ("các tỉnh khác", "tỉnh"), "agency": ("cơ quan", "cơ quan"),
+                      "movement": ("phong trào", "phong trào")}[parts[1]]
+    ranked = sorted(members, key=lambda n: (-g.degree(n), n))[:OVERVIEW_MEMBERS]
+    return {"labels": ["Group"], "name": f"{name} ({len(members):,})", "members_count": len(members),
+            "title": f"{len(members):,} {what}: {name}", "group": parts[1],
+            "members": [[m, node_label(m, g.nodes[m]), node_kind(g.nodes[m])] for m in ranked]}
+
+
+def overview(g: nx.MultiDiGraph, admin: bool = False, max_edges: int = DEFAULT_MAX_EDGES) -> View:
+    """The whole graph aggregated: groups of documents by kind and level, the most cited documents and
+    the provinces with the most documents alone, and between them counted edges."""
+    legal_in = Counter()
+    located = Counter()
+    for u, v, d in g.edges(data=True):
+        if d.get("type") in LINEAGE_TYPES:
+            legal_in[v] += 1
+        elif d.get("type") == "LOCATED_IN" and is_ingested(g.nodes[u]):
+            located[v] += 1
+    top = {n for n, _ in legal_in.most_common(OVERVIEW_TOP_CITED)}
+    provinces = {n for n, _ in located.most_common(OVERVIEW_TOP_PROVINCES)}
+    unit_of: dict[str, str] = {}
+    members: dict[str, list[str]] = {}
+    for n, data in g.nodes(data=True):
+        unit = _overview_unit(g, n, data, top, provinces)
+        if unit is None or (not admin and unit == "group/provinces"):
+            continue
+        unit_of[n] = unit
+        if unit != n:
+            members.setdefault(unit, []).append(n)
+    counted = Counter()
+    for u, v, d in g.edges(data=True):
+        a, b = unit_of.get(u), unit_of.get(v)
+        if a and b and a != b and d.get("type") not in ("EXTRACTED_FROM", "MERGED_INTO"):
+            counted[(a, b, d.get("type", ""))] += 1
+    per_node = Counter()
+    view = View([], [], "overview of the whole graph", overview=True, admin=admin,
+                available_nodes=g.number_of_nodes(), available_edges=g.number_of_edges(), max_edges=max_edges)
+    for (a, b, etype), count in counted.most_common():
+        if per_node[a] >= OVERVIEW_EDGES_PER_NODE and per_node[b] >= OVERVIEW_EDGES_PER_NODE:
+            continue
+        if len(view.extra_edges) >= max_edges:
+            break
+        per_node[a] += 1
+        per_node[b] += 1
+        view.extra_edges[(a, b, etype)] = {"type": etype, "count": count}
+    used = set(unit_of.values())
+    for unit in sorted(used, key=lambda x: (not x.startswith("group/"), x)):
+        if unit.startswith("group/"):
+            view.extra_nodes[unit] = _group_data(unit, members[unit], g)
+        view.nodes.append(unit)
+    view.edges = list(view.extra_edges)
+    return view
 
 class _IdList(list):
     """pyvis keeps node ids in a list and tests membership on every add; a set makes that O(1)."""
@@ -335,8 +505,12 @@ def _network(g: nx.MultiDiGraph, view: View):
     net = Network(height="100%", width="100%", directed=True, cdn_resources="in_line")
     net.node_ids = _IdList()
     seeds = set(view.seeds)
+
+    def label_of(n: str) -> str:
+        return node_label(n, view.node_data(g, n), 80)
+
     for n in view.nodes:
-        data = g.nodes[n]
+        data = view.node_data(g, n)
         kind = node_kind(data)
         colour, shape, _ = NODE_STYLE.get(kind, ("#aaaaaa", "dot", kind))
         options = {"kind": kind, "tip": node_tip(n, data), "size": 22 if n in seeds else 14,
@@ -344,20 +518,42 @@ def _network(g: nx.MultiDiGraph, view: View):
         if data.get("resolution") in UNSETTLED:
             options["shapeProperties"] = {"borderDashes": [4, 3]}
             colour = {"background": "#ffffff", "border": colour}
-        net.add_node(n, label=node_label(n, data), shape=shape, color=colour, **options)
-    for i, (u, v, k) in enumerate(view.edges):
-        data = g.edges[u, v, k]
+        if kind == "More":
+            options["shapeProperties"] = {"borderDashes": [4, 3]}
+            colour = {"background": "#ffffff", "border": "#777777"}
+        if data.get("members") is not None:
+            options["members"] = data["members"]
+        if view.overview:  # a group or a document is as large as what it stands for
+            weight = data.get("members_count") or g.degree(n) if n in g else data.get("members_count", 1)
+            options["value"] = max(1, int(weight or 1))
+        if n in view.levels:
+            options["level"] = view.levels[n]
+        net.add_node(n, label=node_label(n, data, 48), shape=shape, color=colour, **options)
+    for i, e in enumerate(view.edges):
+        u, v, k = e
+        data = view.edge_data(g, e)
         etype = data.get("type", "?")
-        net.add_edge(u, v, id=f"e{i}", label=etype, kind=etype, color=EDGE_STYLE.get(etype, "#999999"),
-                     tip=edge_tip(u, v, k, data, g))
+        options = {}
+        label = etype
+        if e in view.extra_edges:
+            label = f"{etype} ×{data['count']:,}"
+            options["value"] = data["count"]
+        net.add_edge(u, v, id=f"e{i}", label=label, kind=etype, color=EDGE_STYLE.get(etype, "#999999"),
+                     tip=edge_tip(u, v, k, data, label_of), **options)
+    net.set_options(json.dumps(page_options(view)))
+    return net
+
+
+def page_options(view: View) -> dict:
+    """vis-network options: a hierarchy without physics for a lineage, a force layout otherwise."""
     big = len(view.nodes) > 150
-    net.set_options(json.dumps({
+    options = {
         "autoResize": True,
         "layout": {"improvedLayout": not big},
-        "nodes": {"font": {"size": 12, "face": "sans-serif"}},
+        "nodes": {"font": {"size": 12, "face": "sans-serif"}, "scaling": {"min": 10, "max": 45}},
         "edges": {"arrows": {"to": {"enabled": True, "scaleFactor": 0.5}},
                   "font": {"size": 8, "align": "middle", "color": "#555555", "strokeWidth": 2},
-                  "smooth": {"type": "continuous"}, "width": 1},
+                  "smooth": {"type": "continuous"}, "width": 1, "scaling": {"min": 1, "max": 8}},
         "physics": {"enabled": True, "solver": "barnesHut",
                     "barnesHut": {"gravitationalConstant": -6000, "springLength": 120, "damping": 0.3,
                                   "avoidOverlap": 0.1},
@@ -365,8 +561,17 @@ def _network(g: nx.MultiDiGraph, view: View):
                                       "updateInterval": 25, "fit": True},
                     "minVelocity": 0.75},
         "interaction": {"hover": True, "tooltipDelay": 150, "hideEdgesOnDrag": big, "keyboard": False},
-    }))
-    return net
+    }
+    if view.overview:
+        options["physics"]["barnesHut"].update(gravitationalConstant=-12000, springLength=220)
+    if view.levels:
+        options["layout"] = {"hierarchical": {"enabled": True, "direction": "UD", "levelSeparation": 140,
+                                              "nodeSpacing": 110, "treeSpacing": 120,
+                                              "blockShifting": True, "edgeMinimization": True,
+                                              "parentCentralization": True}}
+        options["physics"] = {"enabled": False}
+        options["edges"]["smooth"] = {"type": "cubicBezier", "forceDirection": "vertical", "roundness": 0.4}
+    return options
 
 
 def script_json(value) -> str:
@@ -414,9 +619,12 @@ def render_page(g: nx.MultiDiGraph, view: View) -> str:
     legend_edges = [{"kind": k, "colour": EDGE_STYLE.get(k, "#999999"), "count": n}
                     for k, n in sorted(edge_counts.items(), key=lambda kv: _edge_rank(kv[0]))]
     data = {"nodes": nodes, "edges": edges, "options": json.loads(options),
+            "styles": {k: [c, shape] for k, (c, shape, _) in NODE_STYLE.items()},
             "view": {"nodes": len(view.nodes), "edges": len(view.edges), "available_nodes": view.available_nodes,
                      "available_edges": view.available_edges, "capped": view.capped,
                      "max_nodes": view.max_nodes, "max_edges": view.max_edges, "seeds": view.seeds,
+                     "overview": view.overview, "lineage": view.lineage, "admin": view.admin,
+                     "more": len(view.more_nodes()), "relation_cap": RELATION_CAP,
                      "graph_nodes": g.number_of_nodes(), "graph_edges": g.number_of_edges()}}
     js, css = _vis_assets()
     env = Environment(autoescape=True)
@@ -567,7 +775,7 @@ _APP_JS = r"""
   });
   network.once("stabilizationIterationsDone", settled);
   network.once("stabilized", settled);
-  if (DATA.view.nodes === 0) settled();
+  if (DATA.view.nodes === 0 || !DATA.options.physics.enabled) settled();
   setTimeout(settled, 20000);  // never keep a large view moving for ever
   physicsBox.addEventListener("change", function () {
     network.setOptions({ physics: { enabled: physicsBox.checked } });
@@ -588,7 +796,47 @@ _APP_JS = r"""
     details.className = "";
     details.replaceChildren(rowsElement(rows));
   }
-  api.showNode = function (id) { var n = nodes.get(id); if (n) { show(n.tip); api.details = id; } };
+  api.showNode = function (id) {
+    var n = nodes.get(id);
+    if (!n) return;
+    show(n.tip);
+    api.details = id;
+    if (n.members && n.members.length) {
+      var title = document.createElement("div");
+      title.textContent = "Nhiều liên kết nhất (" + n.members.length + "):";
+      var list = document.createElement("ol");
+      n.members.forEach(function (m) {
+        var item = document.createElement("li");
+        item.textContent = m[1];
+        list.appendChild(item);
+      });
+      var button = document.createElement("button");
+      button.type = "button";
+      button.id = "expand";
+      button.textContent = "Mở nhóm";
+      button.addEventListener("click", function () { api.expand(id); });
+      details.appendChild(title); details.appendChild(list); details.appendChild(button);
+    }
+  };
+  // an overview group opens on its members: drawn beside it, each tied to it, ready to be focused
+  api.expand = function (id) {
+    var group = nodes.get(id);
+    if (!group || !group.members) return 0;
+    var added = 0;
+    group.members.forEach(function (m, i) {
+      if (nodes.get(m[0])) return;
+      var style = DATA.styles[m[2]] || ["#aaaaaa", "dot"];
+      nodes.add({ id: m[0], label: m[1], kind: m[2], shape: style[1], color: style[0], size: 10,
+                  tip: [["id", m[0]], ["nhóm", group.label]], title: rowsElement([["id", m[0]]], "tip") });
+      edges.add({ id: "member-" + id + "-" + i, from: m[0], to: id, kind: "MEMBER_OF", label: "",
+                  color: "#bbbbbb", dashes: true, tip: [["type", "MEMBER_OF"]], title: rowsElement([["type", "MEMBER_OF"]], "tip") });
+      added += 1;
+    });
+    nodesView.refresh(); edgesView.refresh();
+    network.setOptions({ physics: { enabled: true } });
+    setTimeout(function () { network.setOptions({ physics: { enabled: physicsBox.checked } }); }, 3000);
+    return added;
+  };
   api.showEdge = function (id) { var e = edges.get(id); if (e) { show(e.tip); api.details = id; } };
   network.on("click", function (params) {
     if (params.nodes.length) api.showNode(params.nodes[0]);
