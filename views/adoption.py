@@ -19,8 +19,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import shutil
-import subprocess
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,12 +27,12 @@ from vbgraph.extract.tables import read_table
 from vbgraph.graph.status import MERGER_DATE
 from vbgraph.queries import catalog
 from vbgraph.views.browse import script_json
+from vbgraph.views.chromium import screenshot
 
 STRICT, CITES, NOTHING = "strict", "cites", "none"
 STATUS_TEXT = {STRICT: "Thực hiện (chuỗi IMPLEMENTS)", CITES: "Chỉ dẫn chiếu, không thực hiện",
                NOTHING: "Không có văn bản"}
 RELATION_TEXT = {"IMPLEMENTS": "thực hiện", "BASED_ON": "căn cứ", "CITES": "dẫn chiếu"}
-CHROMIUM = ("/usr/bin/chromium", "chromium", "chromium-browser", "google-chrome")
 
 # each document with the links that tie it to the directive: a direct one, or the first IMPLEMENTS step
 # of its chain; which documents count is the named query's answer, not this one's
@@ -234,7 +232,10 @@ def write_adoption(result: Adoption, out: str | os.PathLike, chromium: str | Non
     with tempfile.TemporaryDirectory(prefix="vbgraph-adoption-") as tmp:
         html = Path(tmp) / "adoption.html"
         html.write_text(page, encoding="utf-8")
-        screenshot(html, out, height=_page_height(result), chromium=chromium, profile=Path(tmp) / "profile")
+        try:
+            screenshot(html, out, height=_page_height(result), chromium=chromium, profile=Path(tmp) / "profile")
+        except RuntimeError as exc:
+            raise AdoptionError(str(exc)) from None
     return out
 
 
@@ -242,30 +243,6 @@ def _page_height(result: Adoption) -> int:
     map_height = (max(t.row for t in result.tiles) + 1) * 46 + 200
     matrix_height = (len(result.matrix) + 1) * 24 + 420
     return max(900, map_height, matrix_height)
-
-
-def find_chromium() -> str | None:
-    for name in CHROMIUM:
-        found = shutil.which(name)
-        if found:
-            return found
-    return None
-
-
-def screenshot(html: Path, png: Path, width: int = 1400, height: int = 1000, chromium: str | None = None,
-               profile: Path | None = None) -> None:
-    exe = chromium or find_chromium()
-    if exe is None:
-        raise AdoptionError("a PNG needs chromium (apt-get install chromium); write .html instead")
-    command = [exe, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--no-first-run",
-               "--disable-background-networking", "--disable-component-update", "--disable-sync",
-               f"--window-size={width},{height}", f"--screenshot={png.resolve()}",
-               "--virtual-time-budget=3000", html.resolve().as_uri()]
-    if profile:
-        command.insert(1, f"--user-data-dir={profile}")
-    done = subprocess.run(command, capture_output=True, text=True, timeout=120)
-    if done.returncode != 0 or not png.exists():
-        raise AdoptionError(f"chromium could not take the screenshot: {done.stderr[-500:]}")
 
 
 _TEMPLATE = """<!DOCTYPE html>

@@ -45,7 +45,6 @@ For tests and scripts the page exposes ``window.vbgraph``: ``nodes``/``edges`` (
 from __future__ import annotations
 
 import json
-import math
 import os
 import unicodedata
 from collections import Counter

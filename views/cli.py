@@ -10,7 +10,6 @@ document, no graph given).
 """
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import sys
 from pathlib import Path
