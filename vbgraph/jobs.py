@@ -21,6 +21,21 @@ def _progress(items, enabled: bool, desc: str):
     return items
 
 
+class _Steps:
+    """One stderr line per step after the progress bar, with the time the previous step took: the steps
+    after extraction take a minute on a large corpus, and a silent minute looks like a hang."""
+
+    def __init__(self, enabled: bool):
+        self.enabled = enabled and os.isatty(2)
+        self.t = time.perf_counter()
+
+    def __call__(self, what: str) -> None:
+        if self.enabled:
+            now = time.perf_counter()
+            print(f"vbgraph: {what} … (previous step {now - self.t:.1f} s)", file=sys.stderr, flush=True)
+            self.t = now
+
+
 def ingest_each(paths, failures: list[tuple[str, str]], quiet: bool = False, report: bool = False):
     """Ingested documents one at a time; a file that cannot be read or extracted is added to
     ``failures`` (and printed at once with ``report``) and the rest go on."""
@@ -61,15 +76,19 @@ def build(paths, out_dir: Path, quiet: bool = False, neo4j_uri: str | None = Non
     if part_size:
         return build_streamed(paths, out_dir, part_size, quiet, neo4j_uri, as_json)
     t0 = time.perf_counter()
+    step = _Steps(not quiet)
     docs, failures = ingest_paths(paths, quiet)
     for path, problem in failures:
         print(f"vbgraph: {path}: {problem}", file=sys.stderr)
+    step(f"building the graph of {len(docs)} documents (identities, legal status, 2025 provinces)")
     graph = build_graph(docs)
     out_dir.mkdir(parents=True, exist_ok=True)
+    step(f"writing {out_dir / 'graph.json'} and records.jsonl")
     write_json(graph, out_dir / "graph.json")
     with (out_dir / "records.jsonl").open("w", encoding="utf-8") as fh:
         for d in docs:
             fh.write(json.dumps(d.record, ensure_ascii=False) + "\n")
+    step(f"loading the embedded store {out_dir / 'store'}")
     store = open_store("kglite", path=out_dir / "store")
     try:
         store.clear()                 # the embedded store is this build's graph, not an earlier one's
@@ -77,11 +96,13 @@ def build(paths, out_dir: Path, quiet: bool = False, neo4j_uri: str | None = Non
     finally:
         store.close()
     if neo4j_uri:
+        step(f"loading Neo4j at {neo4j_uri}")
         neo = open_store("neo4j", uri=neo4j_uri)
         try:
             neo.load(graph, replace_files=[d.path for d in docs])
         finally:
             neo.close()
+    step("counting outdated citations")
     stats = summary(graph)
     stats.update(documents=len(docs), failed=len(failures), seconds=round(time.perf_counter() - t0, 2),
                  citations=sum(len(d.record["citations"]) for d in docs),
@@ -117,6 +138,8 @@ def build_streamed(paths, out_dir: Path, part_size: int, quiet: bool = False, ne
             store.clear()             # the embedded store is this build's graph, not an earlier one's
         store.load_parts(stream_graph(documents(), part_size=part_size),
                          replace_files=[str(p) for p in paths] if neo4j_uri else None)
+        step = _Steps(not quiet)
+        step("counting nodes, unresolved and outdated citations in the store")
         counts = store.counts()
         unresolved = len({r["id"] for r in catalog.run(store, "unresolved_citations", {})})
         outdated = len(catalog.run(store, "outdated_citations", {}))
