@@ -71,6 +71,7 @@ class Adoption:
     documents: dict[str, dict]          # id → symbol, date, issuer, province, strict, link …
     years: list[int]
     matrix: dict[str, dict[int, str]]   # tile name → year → status
+    per_year: dict[str, dict[int, int]] = field(default_factory=dict)   # tile name → year → documents
     outside: list[str] = field(default_factory=list)   # documents of a province with no tile
 
     def counts(self) -> dict[str, int]:
@@ -111,6 +112,7 @@ def adoption(store, symbol: str, as_of: dt.date | None = None, names: str | None
     by_name = {t.name: t for t in tiles}
     place = "province_2025" if names == "2025" else "province"
     matrix: dict[str, dict[int, str]] = {}
+    per_year: dict[str, dict[int, int]] = {}
     outside = []
     for doc_id, doc in sorted(documents.items(), key=lambda kv: (kv[1]["date"] or "", kv[0]), reverse=True):
         tile = by_name.get(doc[place])
@@ -121,10 +123,12 @@ def adoption(store, symbol: str, as_of: dt.date | None = None, names: str | None
         tile.status = _stronger(tile.status, STRICT if doc["strict"] else CITES)
         cell = matrix.setdefault(tile.name, {})
         cell[doc["year"]] = _stronger(cell.get(doc["year"], NOTHING), STRICT if doc["strict"] else CITES)
+        count = per_year.setdefault(tile.name, {})
+        count[doc["year"]] = count.get(doc["year"], 0) + 1
     years = sorted({d["year"] for d in documents.values() if d["year"] is not None})
     if years:
         years = list(range(years[0], years[-1] + 1))
-    return Adoption(symbol, targets, as_of, names, tiles, documents, years, matrix, outside)
+    return Adoption(symbol, targets, as_of, names, tiles, documents, years, matrix, per_year, outside)
 
 
 def _stronger(a: str, b: str) -> str:
@@ -304,11 +308,11 @@ _TEMPLATE = """<!DOCTYPE html>
     <table id="matrix">
       <thead><tr><th class="p">Tỉnh</th>{% for y in result.years %}<th>{{ y }}</th>{% endfor %}</tr></thead>
       <tbody>
-      {% for t in active %}<tr><th class="p">{{ t.name }}</th>{% for y in result.years %}{% set s = result.matrix[t.name].get(y, "none") %}<td class="{{ s }}" data-name="{{ t.name }}" data-year="{{ y }}">{% if s == "strict" %}■{% elif s == "cites" %}□{% endif %}</td>{% endfor %}</tr>
+      {% for t in active %}<tr><th class="p">{{ t.name }}</th>{% for y in result.years %}{% set s = result.matrix[t.name].get(y, "none") %}<td class="{{ s }}" data-name="{{ t.name }}" data-year="{{ y }}">{{ result.per_year[t.name].get(y, "") }}</td>{% endfor %}</tr>
       {% endfor %}
       </tbody>
     </table>
-    <div class="muted">■ thực hiện · □ chỉ dẫn chiếu · {{ result.tiles|length - active|length }} tỉnh không có văn bản nào</div>
+    <div class="muted">số văn bản mỗi năm; xanh: có văn bản thực hiện, cam: chỉ dẫn chiếu · {{ result.tiles|length - active|length }} tỉnh không có văn bản nào</div>
     {% else %}<p class="muted">Không tỉnh nào có văn bản thực hiện hay dẫn chiếu văn bản này.</p>{% endif %}
     {% if result.outside %}<p class="muted">{{ result.outside|length }} văn bản của địa phương không có ô trên bản đồ.</p>{% endif %}
     <div id="details" class="muted">Bấm vào một tỉnh hoặc một ô của bảng để xem các văn bản và câu trích.</div>

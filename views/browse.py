@@ -70,7 +70,9 @@ NODE_STYLE: dict[str, tuple[str, str, str]] = {
     "Province": ("#9467bd", "square", "tỉnh, thành phố"),
     "Movement": ("#ff7f0e", "star", "phong trào"),
     "SourceFile": ("#7f7f7f", "hexagon", "tệp nguồn"),
-    "Group": ("#bbbbbb", "box", "nhóm (bấm để mở)"),
+    "ReadGroup": ("#f4a6a6", "box", "nhóm văn bản đã đọc: loại · cấp (bấm để mở)"),
+    "CitedGroup": ("#9ecae1", "box", "nhóm văn bản được dẫn: loại · cấp (bấm để mở)"),
+    "Group": ("#cccccc", "box", "nhóm cơ quan, phong trào, tỉnh (bấm để mở)"),
     "More": ("#ffffff", "box", "“+N khác”: phần bị cắt"),
 }
 # legal links first: they are what a lineage is made of
@@ -89,12 +91,14 @@ RELATION_CAP = {"IMPLEMENTS": 25, "BASED_ON": 25, "SUPERSEDES": 25, "AMENDS": 12
                 "MERGED_INTO": 3, "EXTRACTED_FROM": 1}
 ADMIN_KINDS = ("Province",)
 PLAN_KINDS = ("plan", "programme")
+ISSUING_ORDER = ("national", "party", "department", "province", "district")
 LEVEL_TEXT = {"national": "trung ương", "party": "Đảng (trung ương)", "province": "cấp tỉnh",
               "department": "sở, ngành", "district": "cấp huyện", "": "không rõ cấp"}
 OVERVIEW_TOP_CITED = 40
 OVERVIEW_TOP_PROVINCES = 12
 OVERVIEW_EDGES_PER_NODE = 8
 OVERVIEW_MEMBERS = 30
+OVERVIEW_GROUPS = 14                 # groups of read documents, and of cited ones, before "other types"
 UNSETTLED = ("ambiguous", "unresolved")
 _NAME_ORDER = ("Province", "Plan", "Ingested", "Document", "Agency", "Movement", "SourceFile")
 
@@ -126,6 +130,7 @@ class View:
     extra_nodes: dict[str, dict] = field(default_factory=dict)
     extra_edges: dict[tuple[str, str, str], dict] = field(default_factory=dict)
     levels: dict[str, int] = field(default_factory=dict)   # hierarchy row of each node (lineage)
+    via: dict[str, tuple[str, str, str]] = field(default_factory=dict)  # node → (node, relation, way) it came by
     overview: bool = False
     admin: bool = False
 
@@ -317,7 +322,7 @@ def _grow(g, seeds: list[str], hops: int, lineage: bool, max_nodes: int, shown) 
         next_frontier = []
         for node, direction in frontier:
             groups: dict[tuple[str, str], dict[str, None]] = {}
-            for other, etype, way in _neighbours(g, node, lineage, direction):
+            for other, etype, way in _neighbours(g, node, lineage or hop > 1, direction):
                 if other != node and shown(other):
                     groups.setdefault((etype, way), {})[other] = None
             for (etype, way) in sorted(groups, key=lambda k: (_edge_rank(k[0]), k[1])):
@@ -330,6 +335,7 @@ def _grow(g, seeds: list[str], hops: int, lineage: bool, max_nodes: int, shown) 
                     view.nodes.append(n)
                     taken.add(n)
                     view.levels[n] = view.levels[node] + (-1 if way == "up" else 1)
+                    view.via[n] = (node, etype, way)
                     if etype in LEADING_TYPES:
                         next_frontier.append((n, way if lineage else None))
                 if len(fresh) > len(keep) and len(view.nodes) < max_nodes:
@@ -391,11 +397,7 @@ def select_view(g: nx.MultiDiGraph, focus: str | None = None, hops: int = DEFAUL
     view.edges += extra
     view.available_edges += len(extra)
     view.max_nodes, view.max_edges, view.admin = max_nodes, max_edges, admin
-    if not lineage:
-        view.levels = {}
-    else:
-        low = min(view.levels.values())
-        view.levels = {n: lvl - low for n, lvl in view.levels.items()}
+    view.levels = _hierarchy_rows(g, view) if lineage else {}
     what = "lineage" if lineage else "neighbourhood"
     names = ", ".join(node_label(s, g.nodes[s], 60) for s in seeds[:3]) + (" …" if len(seeds) > 3 else "")
     view.description = f"{what} of {names} ({hops} hop{'s' if hops != 1 else ''})"
@@ -404,18 +406,28 @@ def select_view(g: nx.MultiDiGraph, focus: str | None = None, hops: int = DEFAUL
     return view
 
 
+def _hierarchy_rows(g: nx.MultiDiGraph, view: View) -> dict[str, int]:
+    """Rows of a lineage: by step from the focus (what it implements above, what implements it below) and,
+    within a step, by issuing level, national first: a directive on top, provincial plans, then district."""
+    def key(n: str) -> tuple[int, int]:
+        level = view.node_data(g, n).get("level") if n in g else None
+        return view.levels[n], ISSUING_ORDER.index(level) if level in ISSUING_ORDER else len(ISSUING_ORDER)
+
+    keys = {n: key(n) if view.levels[n] else (0, 0) for n in view.nodes}
+    rows = {k: i for i, k in enumerate(sorted(set(keys.values())))}
+    return {n: rows[k] for n, k in keys.items()}
+
+
 # --------------------------------------------------------------------------- the overview
 
 
-def _overview_unit(g: nx.MultiDiGraph, n: str, data: dict, top: set[str], provinces: set[str]) -> str | None:
+def _overview_unit(n: str, data: dict, top: set[str], provinces: set[str]) -> str | None:
     kind = node_kind(data)
     if n in top:
         return n
-    level = data.get("level") or ""
-    if kind in ("Plan", "Ingested"):
-        return f"group/read/{document_kind(data) or kind.lower()}/{data.get('doc_type') or '?'}/{level}"
-    if kind == "Document":
-        return f"group/cited/{data.get('doc_type') or '?'}/{level}"
+    if kind in ("Plan", "Ingested", "Document"):
+        family = "cited" if kind == "Document" else "read"
+        return f"group/{family}/{data.get('doc_type') or '?'}/{data.get('level') or ''}"
     if kind == "Province":
         return n if n in provinces else "group/provinces"
     if kind in ("Agency", "Movement"):
@@ -423,23 +435,38 @@ def _overview_unit(g: nx.MultiDiGraph, n: str, data: dict, top: set[str], provin
     return None
 
 
+def _fold_small_groups(unit_of: dict[str, str]) -> None:
+    """Keep the OVERVIEW_GROUPS largest groups of read and of cited documents; the rest of each family
+    becomes one group of other types, so that a corpus of many types stays a page of a few dozen nodes."""
+    sizes = Counter(unit_of.values())
+    for family in ("read", "cited"):
+        groups = [u for u, _ in sizes.most_common() if u.startswith(f"group/{family}/")]
+        small = set(groups[OVERVIEW_GROUPS:])
+        for n, unit in unit_of.items():
+            if unit in small:
+                unit_of[n] = f"group/{family}/*/"
+
+
 def _group_data(unit: str, members: list[str], g: nx.MultiDiGraph) -> dict:
     parts = unit.split("/")
-    if parts[1] == "read":
-        name, what = f"{parts[3]} · {LEVEL_TEXT.get(parts[4], parts[4])}", "văn bản đã đọc"
-    elif parts[1] == "cited":
-        name, what = f"{parts[2]} · {LEVEL_TEXT.get(parts[3], parts[3])}", "văn bản được dẫn"
+    if parts[1] in ("read", "cited"):
+        doc_type = {"*": "loại khác", "?": "không rõ loại"}.get(parts[2], parts[2])
+        level = "mọi cấp" if parts[2] == "*" else LEVEL_TEXT.get(parts[3], parts[3])
+        name = f"{doc_type} · {level}"
+        what = "văn bản đã đọc" if parts[1] == "read" else "văn bản được dẫn"
+        label = "ReadGroup" if parts[1] == "read" else "CitedGroup"
     else:
         name, what = {"provinces": ("các tỉnh khác", "tỉnh"), "agency": ("cơ quan", "cơ quan"),
                       "movement": ("phong trào", "phong trào")}[parts[1]]
+        label = "Group"
     ranked = sorted(members, key=lambda n: (-g.degree(n), n))[:OVERVIEW_MEMBERS]
-    return {"labels": ["Group"], "name": f"{name} ({len(members):,})", "members_count": len(members),
-            "title": f"{len(members):,} {what}: {name}", "group": parts[1],
+    return {"labels": [label], "name": f"{name} ({len(members):,})", "members_count": len(members),
+            "title": f"{len(members):,} {what}: {name}",
             "members": [[m, node_label(m, g.nodes[m]), node_kind(g.nodes[m])] for m in ranked]}
 
 
 def overview(g: nx.MultiDiGraph, admin: bool = False, max_edges: int = DEFAULT_MAX_EDGES) -> View:
-    """The whole graph aggregated: groups of documents by kind and level, the most cited documents and
+    """The whole graph aggregated: groups of documents by type and level, the most cited documents and
     the provinces with the most documents alone, and between them counted edges."""
     legal_in = Counter()
     located = Counter()
@@ -451,12 +478,13 @@ def overview(g: nx.MultiDiGraph, admin: bool = False, max_edges: int = DEFAULT_M
     top = {n for n, _ in legal_in.most_common(OVERVIEW_TOP_CITED)}
     provinces = {n for n, _ in located.most_common(OVERVIEW_TOP_PROVINCES)}
     unit_of: dict[str, str] = {}
-    members: dict[str, list[str]] = {}
     for n, data in g.nodes(data=True):
-        unit = _overview_unit(g, n, data, top, provinces)
-        if unit is None or (not admin and unit == "group/provinces"):
-            continue
-        unit_of[n] = unit
+        unit = _overview_unit(n, data, top, provinces)
+        if unit is not None and (admin or unit != "group/provinces"):
+            unit_of[n] = unit
+    _fold_small_groups(unit_of)
+    members: dict[str, list[str]] = {}
+    for n, unit in unit_of.items():
         if unit != n:
             members.setdefault(unit, []).append(n)
     counted = Counter()
@@ -475,13 +503,16 @@ def overview(g: nx.MultiDiGraph, admin: bool = False, max_edges: int = DEFAULT_M
         per_node[a] += 1
         per_node[b] += 1
         view.extra_edges[(a, b, etype)] = {"type": etype, "count": count}
-    used = set(unit_of.values())
-    for unit in sorted(used, key=lambda x: (not x.startswith("group/"), x)):
+    for unit in sorted(set(unit_of.values()), key=lambda x: (not x.startswith("group/"), x)):
         if unit.startswith("group/"):
             view.extra_nodes[unit] = _group_data(unit, members[unit], g)
         view.nodes.append(unit)
     view.edges = list(view.extra_edges)
     return view
+
+
+# --------------------------------------------------------------------------- the page
+
 
 class _IdList(list):
     """pyvis keeps node ids in a list and tests membership on every add; a set makes that O(1)."""
@@ -534,8 +565,8 @@ def _network(g: nx.MultiDiGraph, view: View):
         etype = data.get("type", "?")
         options = {}
         label = etype
-        if e in view.extra_edges:
-            label = f"{etype} ×{data['count']:,}"
+        if e in view.extra_edges:  # the tooltip says the type and the count, the width how many
+            label = "" if view.overview else f"{etype} ×{data['count']:,}"
             options["value"] = data["count"]
         net.add_edge(u, v, id=f"e{i}", label=label, kind=etype, color=EDGE_STYLE.get(etype, "#999999"),
                      tip=edge_tip(u, v, k, data, label_of), **options)
@@ -562,10 +593,11 @@ def page_options(view: View) -> dict:
         "interaction": {"hover": True, "tooltipDelay": 150, "hideEdgesOnDrag": big, "keyboard": False},
     }
     if view.overview:
-        options["physics"]["barnesHut"].update(gravitationalConstant=-12000, springLength=220)
+        options["physics"]["barnesHut"].update(gravitationalConstant=-20000, springLength=260, avoidOverlap=0.6)
+        options["nodes"]["font"]["size"] = 15
     if view.levels:
         options["layout"] = {"hierarchical": {"enabled": True, "direction": "UD", "levelSeparation": 140,
-                                              "nodeSpacing": 110, "treeSpacing": 120,
+                                              "nodeSpacing": 150, "treeSpacing": 120,
                                               "blockShifting": True, "edgeMinimization": True,
                                               "parentCentralization": True}}
         options["physics"] = {"enabled": False}
