@@ -16,30 +16,17 @@ from __future__ import annotations
 import argparse
 import base64
 import datetime as dt
-import json
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 from vbgraph.graph.store import open_store, read_json
 from vbgraph.views.adoption import adoption, write_adoption
 from vbgraph.views.browse import RELATION_CAP, relation_cap, select_view, write_page
-from vbgraph.views.chromium import CDP, launch, stop
+from vbgraph.views.chromium import CDP, launch, new_tab, stop
 
 RENDER_GOAL_S = 5.0
-
-
-def open_tab(port: int) -> tuple[CDP, str]:
-    req = urllib.request.Request(f"http://127.0.0.1:{port}/json/new?about:blank", method="PUT")
-    with urllib.request.urlopen(req, timeout=10) as resp:
-        target = json.load(resp)
-    cdp = CDP(target["webSocketDebuggerUrl"])
-    for domain in ("Runtime", "Log", "Page"):
-        cdp.call(f"{domain}.enable")
-    cdp.call("Emulation.setDeviceMetricsOverride", width=1400, height=900, deviceScaleFactor=1, mobile=False)
-    return cdp, target["id"]
 
 
 def render(cdp: CDP, page: Path, ready: str, timeout: float = 120.0) -> float:
@@ -76,7 +63,7 @@ def main(argv: list[str] | None = None) -> int:
     work = Path(tempfile.mkdtemp(prefix="vbgraph-views-bench-"))
     proc, port = launch(work / "profile")
     try:
-        cdp, _ = open_tab(port)
+        cdp, _ = new_tab(port)
         for name, options in pages.items():
             t = time.perf_counter()
             view = select_view(g, **options)

@@ -11,15 +11,13 @@ to DIR as well (``VBGRAPH_SCREENSHOTS=docs pytest tests/test_browse.py tests/tes
 from __future__ import annotations
 
 import base64
-import json
 import os
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-from vbgraph.views.chromium import CDP, find_chromium, launch, stop
+from vbgraph.views.chromium import CDP, close_tab, find_chromium, launch, new_tab, stop
 HOSTILE = '<script>window.__pwned=1</script><img src=x onerror="window.__pwned=2">'
 
 
@@ -44,18 +42,11 @@ def chromium(tmp_path_factory):
 @pytest.fixture
 def page(chromium):
     """A fresh tab driven over CDP; closed after the test."""
-    req = urllib.request.Request(f"http://127.0.0.1:{chromium}/json/new?about:blank", method="PUT")
-    with urllib.request.urlopen(req, timeout=10) as resp:
-        target = json.load(resp)
-    cdp = CDP(target["webSocketDebuggerUrl"])
-    for domain in ("Runtime", "Log", "Page"):
-        cdp.call(f"{domain}.enable")
-    cdp.call("Emulation.setDeviceMetricsOverride", width=1400, height=900, deviceScaleFactor=1, mobile=False)
+    cdp, target = new_tab(chromium)
     try:
         yield cdp
     finally:
-        cdp.close()
-        urllib.request.urlopen(f"http://127.0.0.1:{chromium}/json/close/{target['id']}", timeout=10).close()
+        close_tab(chromium, cdp, target)
 
 
 def open_page(cdp: CDP, path: Path, ready: str, timeout: float = 90.0):

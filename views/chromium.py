@@ -11,6 +11,7 @@ import socket
 import struct
 import subprocess
 import time
+import urllib.request
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -60,6 +61,23 @@ def launch(profile: Path, width: int = 1400, height: int = 900, timeout: float =
                                f"{proc.stderr.read().decode(errors='replace')[-2000:]}")
         time.sleep(0.1)
     return proc, int(port_file.read_text().split()[0])
+
+
+def new_tab(port: int, width: int = 1400, height: int = 900) -> tuple["CDP", str]:
+    """A fresh tab of the chromium on ``port``, its console and log watched: (client, target id)."""
+    req = urllib.request.Request(f"http://127.0.0.1:{port}/json/new?about:blank", method="PUT")
+    with urllib.request.urlopen(req, timeout=10) as resp:
+        target = json.load(resp)
+    cdp = CDP(target["webSocketDebuggerUrl"])
+    for domain in ("Runtime", "Log", "Page"):
+        cdp.call(f"{domain}.enable")
+    cdp.call("Emulation.setDeviceMetricsOverride", width=width, height=height, deviceScaleFactor=1, mobile=False)
+    return cdp, target["id"]
+
+
+def close_tab(port: int, cdp: "CDP", target_id: str) -> None:
+    cdp.close()
+    urllib.request.urlopen(f"http://127.0.0.1:{port}/json/close/{target_id}", timeout=10).close()
 
 
 def stop(proc: subprocess.Popen) -> None:
