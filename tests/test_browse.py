@@ -362,3 +362,20 @@ def test_browser_show_view_highlights_and_escapes(page, tmp_path):
     assert page.evaluate("document.images.length") == 0
     assert "<evil>.txt" in page.evaluate("document.title")
     assert page.errors() == []
+
+
+def test_browser_overview_groups_open_on_their_members(page, tmp_path, sample_graph, monkeypatch):
+    monkeypatch.setattr(browse, "OVERVIEW_TOP_CITED", 5)
+    view = select_view(sample_graph, max_nodes=30)
+    path = write_page(sample_graph, view, tmp_path / "overview.html")
+    open_page(page, path, "window.vbgraph && window.vbgraph.stabilized")
+    r = page.evaluate(RENDERED)
+    assert r["nodes"] == len(view.nodes) and r["edges"] == len(view.edges) >= r["nodes"]
+    group = next(n for n in view.nodes if n.startswith("group/cited/"))
+    page.evaluate(f"window.vbgraph.showNode({json.dumps(group)})")
+    page.evaluate("document.getElementById('expand').click()")
+    members = view.extra_nodes[group]["members"]
+    assert page.evaluate("window.vbgraph.nodes.length") == len(view.nodes) + len(members)
+    assert page.evaluate(f"window.vbgraph.nodes.get({json.dumps(members[0][0])}).label") == members[0][1]
+    page.pump(0.3)
+    assert page.errors() == []

@@ -567,7 +567,10 @@ def _network(g: nx.MultiDiGraph, view: View):
         label = etype
         if e in view.extra_edges:  # the tooltip says the type and the count, the width how many
             label = "" if view.overview else f"{etype} ×{data['count']:,}"
-            options["value"] = data["count"]
+            if view.overview:
+                options["value"] = data["count"]
+            else:
+                options["dashes"] = True
         net.add_edge(u, v, id=f"e{i}", label=label, kind=etype, color=EDGE_STYLE.get(etype, "#999999"),
                      tip=edge_tip(u, v, k, data, label_of), **options)
     net.set_options(json.dumps(page_options(view)))
