@@ -28,7 +28,7 @@ from vbgraph.queries.catalog import QueryError, bind, catalog, get, parse_assign
 DEFAULT_STORE = "out/store"
 FORMATS = ("table", "json", "csv")
 DEFAULT_LIMIT = 50
-MIN_COLUMN = 6          # a column cut narrower than this says nothing
+MIN_COLUMN = 10         # a column cut narrower than this says nothing: better left out, and named
 _WRITE_RX = re.compile(r"(?<![\w.$`])(CREATE|MERGE|SET|DELETE|DETACH|REMOVE|DROP|FOREACH|INSERT|LOAD\s+CSV)(?![\w`])",
                        re.IGNORECASE)
 _LITERAL_RX = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|`[^`]*`|//[^\n]*|/\*.*?\*/", re.DOTALL)

@@ -69,7 +69,7 @@ class Adoption:
     names: str                          # "old" | "2025"
     tiles: list[Tile]
     documents: dict[str, dict]          # id → symbol, date, issuer, province, strict, link …
-    years: list[int]
+    years: list[int | None]
     matrix: dict[str, dict[int, str]]   # tile name → year → status
     per_year: dict[str, dict[int, int]] = field(default_factory=dict)   # tile name → year → documents
     outside: list[str] = field(default_factory=list)   # documents of a province with no tile
@@ -128,6 +128,8 @@ def adoption(store, symbol: str, as_of: dt.date | None = None, names: str | None
     years = sorted({d["year"] for d in documents.values() if d["year"] is not None})
     if years:
         years = list(range(years[0], years[-1] + 1))
+    if any(d["year"] is None for d in documents.values()):
+        years.append(None)            # documents whose year the extractor could not read
     return Adoption(symbol, targets, as_of, names, tiles, documents, years, matrix, per_year, outside)
 
 
@@ -306,9 +308,9 @@ _TEMPLATE = """<!DOCTYPE html>
     <h2>Tỉnh × năm ban hành văn bản</h2>
     {% if active %}
     <table id="matrix">
-      <thead><tr><th class="p">Tỉnh</th>{% for y in result.years %}<th>{{ y }}</th>{% endfor %}</tr></thead>
+      <thead><tr><th class="p">Tỉnh</th>{% for y in result.years %}<th>{{ "không rõ năm" if y is none else y }}</th>{% endfor %}</tr></thead>
       <tbody>
-      {% for t in active %}<tr><th class="p">{{ t.name }}</th>{% for y in result.years %}{% set s = result.matrix[t.name].get(y, "none") %}<td class="{{ s }}" data-name="{{ t.name }}" data-year="{{ y }}">{{ result.per_year[t.name].get(y, "") }}</td>{% endfor %}</tr>
+      {% for t in active %}<tr><th class="p">{{ t.name }}</th>{% for y in result.years %}{% set s = result.matrix[t.name].get(y, "none") %}<td class="{{ s }}" data-name="{{ t.name }}" data-year="{{ "" if y is none else y }}">{{ result.per_year[t.name].get(y, "") }}</td>{% endfor %}</tr>
       {% endfor %}
       </tbody>
     </table>
@@ -342,7 +344,8 @@ _APP_JS = r"""
     var tile = byName[name];
     var ids = tile.documents.filter(function (id) { return year === undefined || DATA.documents[id].year === year; });
     details.className = "";
-    var heading = el("h2", null, name + (year !== undefined ? " — năm " + year : "") + ": " + ids.length + " văn bản");
+    var when = year === undefined ? "" : year === null ? " — không rõ năm" : " — năm " + year;
+    var heading = el("h2", null, name + when + ": " + ids.length + " văn bản");
     var list = el("ol");
     ids.forEach(function (id) {
       var d = DATA.documents[id];
@@ -368,7 +371,9 @@ _APP_JS = r"""
     t.addEventListener("click", function () { show(t.dataset.name); });
   });
   document.querySelectorAll("#matrix td.strict, #matrix td.cites").forEach(function (td) {
-    td.addEventListener("click", function () { show(td.dataset.name, Number(td.dataset.year)); });
+    td.addEventListener("click", function () {
+      show(td.dataset.name, td.dataset.year === "" ? null : Number(td.dataset.year));
+    });
   });
   window.vbgraphAdoption = { data: DATA, show: show, ready: true };
 })();
