@@ -387,7 +387,7 @@ def select_view(g: nx.MultiDiGraph, focus: str | None = None, hops: int = DEFAUL
         if len(nodes) > max_nodes:
             return overview(g, admin, max_edges)
         edges, available_edges = _edges_among(g, nodes, False, max_edges)
-        return View(nodes, edges, "the whole graph", [], None, False, len(nodes), available_edges,
+        return View(nodes, edges, "cả đồ thị", [], None, False, len(nodes), available_edges,
                     max_nodes, max_edges, admin=admin)
     seeds = resolve_focus(g, focus)
     admin = admin or any(node_kind(g.nodes[s]) in ADMIN_KINDS for s in seeds)
@@ -398,11 +398,11 @@ def select_view(g: nx.MultiDiGraph, focus: str | None = None, hops: int = DEFAUL
     view.available_edges += len(extra)
     view.max_nodes, view.max_edges, view.admin = max_nodes, max_edges, admin
     view.levels = _hierarchy_rows(g, view) if lineage else {}
-    what = "lineage" if lineage else "neighbourhood"
+    what = "quan hệ pháp lý trên dưới" if lineage else "vùng lân cận"
     names = ", ".join(node_label(s, g.nodes[s], 60) for s in seeds[:3]) + (" …" if len(seeds) > 3 else "")
-    view.description = f"{what} of {names} ({hops} hop{'s' if hops != 1 else ''})"
+    view.description = f"{what} của {names} ({hops} bước)"
     if len(seeds) > 1:
-        view.description += f" — {len(seeds)} nodes match {focus!r}"
+        view.description += f" — {len(seeds)} nút mang tên {focus!r}"
     return view
 
 
@@ -493,7 +493,7 @@ def overview(g: nx.MultiDiGraph, admin: bool = False, max_edges: int = DEFAULT_M
         if a and b and a != b and d.get("type") not in ("EXTRACTED_FROM", "MERGED_INTO"):
             counted[(a, b, d.get("type", ""))] += 1
     per_node = Counter()
-    view = View([], [], "overview of the whole graph", overview=True, admin=admin,
+    view = View([], [], "tổng quan cả đồ thị", overview=True, admin=admin,
                 available_nodes=g.number_of_nodes(), available_edges=g.number_of_edges(), max_edges=max_edges)
     for (a, b, etype), count in counted.most_common():
         if per_node[a] >= OVERVIEW_EDGES_PER_NODE and per_node[b] >= OVERVIEW_EDGES_PER_NODE:
@@ -715,38 +715,38 @@ _TEMPLATE = """<!DOCTYPE html>
 <body>
 <header>
   <h1 id="title">{{ title }}</h1>
-  <div class="counts">{{ view.nodes|length }} nodes and {{ view.edges|length }} edges shown
-    · graph: {{ graph_nodes }} nodes, {{ graph_edges }} edges</div>
+  <div class="counts">Đang vẽ {{ view.nodes|length }} nút và {{ view.edges|length }} cạnh
+    · cả đồ thị: {{ graph_nodes }} nút, {{ graph_edges }} cạnh</div>
 </header>
 {% if cap %}<p id="cap" role="status">{{ cap }}</p>{% endif %}
 <aside>
   <form id="search" autocomplete="off">
-    <input id="q" type="search" placeholder="Search symbol, title, name…" list="suggest" aria-label="search">
-    <button type="submit">Find</button>
+    <input id="q" type="search" placeholder="Tìm số hiệu, tên, trích yếu…" list="suggest" aria-label="tìm">
+    <button type="submit">Tìm</button>
   </form>
   <datalist id="suggest"></datalist>
   <div id="search-result"></div>
-  <label><input type="checkbox" id="physics" checked> physics <span class="muted" id="physics-note">(settling…)</span></label>
-  <h2>Nodes</h2>
+  <label><input type="checkbox" id="physics" checked> bố cục động <span class="muted" id="physics-note">(đang sắp xếp…)</span></label>
+  <h2>Nút</h2>
   <div id="node-filters">
   {% for n in legend_nodes %}
     <label><input type="checkbox" data-kind="{{ n.kind }}" checked>
       <span class="swatch {{ n.shape }}" style="background: {{ n.colour }}; --c: {{ n.colour }}"></span>
       {{ n.text }} <span class="n">{{ n.count }}</span></label>
   {% endfor %}
-  <div class="muted">dashed border: ambiguous or unresolved citation</div>
+  <div class="muted">viền nét đứt: trích dẫn chưa xác định được văn bản</div>
   </div>
-  <h2>Edges</h2>
+  <h2>Cạnh</h2>
   <div id="edge-filters">
   {% for e in legend_edges %}
     <label><input type="checkbox" data-kind="{{ e.kind }}" checked>
       <span class="line" style="background: {{ e.colour }}"></span>{{ e.kind }} <span class="n">{{ e.count }}</span></label>
   {% endfor %}
   </div>
-  <h2>Details</h2>
-  <div id="details" class="muted">Click a node or an edge.</div>
+  <h2>Chi tiết</h2>
+  <div id="details" class="muted">Bấm vào một nút hoặc một cạnh.</div>
 </aside>
-<div id="graph"><div id="network"></div><div id="status">loading…</div></div>
+<div id="graph"><div id="network"></div><div id="status">đang tải…</div></div>
 <script>{{ vis_js }}</script>
 <script type="application/json" id="vbgraph-data">{{ data }}</script>
 <script>{{ app_js }}</script>
@@ -801,11 +801,11 @@ _APP_JS = r"""
     api.stabilized = true;
     network.setOptions({ physics: { enabled: false } });
     physicsBox.checked = false;
-    physicsNote.textContent = "(settled — tick to move again)";
-    status.textContent = DATA.view.nodes + " nodes, " + DATA.view.edges + " edges";
+    physicsNote.textContent = "(đã dừng — đánh dấu để chạy lại)";
+    status.textContent = DATA.view.nodes + " nút, " + DATA.view.edges + " cạnh";
   }
   network.on("stabilizationProgress", function (p) {
-    status.textContent = "laying out… " + Math.round(100 * p.iterations / p.total) + "%";
+    status.textContent = "đang sắp xếp… " + Math.round(100 * p.iterations / p.total) + "%";
   });
   network.once("stabilizationIterationsDone", settled);
   network.once("stabilized", settled);
@@ -813,7 +813,7 @@ _APP_JS = r"""
   setTimeout(settled, 20000);  // never keep a large view moving for ever
   physicsBox.addEventListener("change", function () {
     network.setOptions({ physics: { enabled: physicsBox.checked } });
-    physicsNote.textContent = physicsBox.checked ? "(on)" : "(off)";
+    physicsNote.textContent = physicsBox.checked ? "(bật)" : "(tắt)";
   });
   function bindFilters(id, hidden, view) {
     document.querySelectorAll("#" + id + " input[type=checkbox]").forEach(function (box) {
@@ -887,7 +887,7 @@ _APP_JS = r"""
     var q = fold(query.trim());
     if (!q) { result.textContent = ""; network.unselectAll(); return []; }
     var hits = nodesView.getIds().filter(function (id) { return nodeText[id].indexOf(q) >= 0; });
-    result.textContent = hits.length ? hits.length + " match" + (hits.length > 1 ? "es" : "") : "no match";
+    result.textContent = hits.length ? hits.length + " kết quả" : "không thấy";
     network.selectNodes(hits);
     if (hits.length) {
       network.fit({ nodes: hits, animation: { duration: 400 } });
