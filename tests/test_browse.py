@@ -314,6 +314,8 @@ def test_browser_capped_view_of_the_sample_plan(page, tmp_path, sample_graph):
     assert r["nodes"] == r["shownNodes"] == len(view.nodes) <= 40
     assert r["edges"] == r["shownEdges"] == len(view.edges)
     assert r["cap"] and f"{len(view.real_nodes())} trên" in r["cap"]
+    caps = page.evaluate("document.getElementById('caps').textContent")     # stated whether or not they cut
+    assert "--max-nodes" in caps and f"CITES {browse.RELATION_CAP['CITES']}" in caps
     assert page.errors() == []
 
 

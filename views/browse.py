@@ -14,7 +14,9 @@ What is drawn
 * ``--focus ID|SYMBOL|PROVINCE|NAME``: the neighbourhood of the matching node(s), ranked by relation: at
   each node at most ``RELATION_CAP[type]`` neighbours per relation type and direction (IMPLEMENTS, BASED_ON,
   SUPERSEDES first, then the other legal links, CITES, then agencies, movements, files), the others
-  counted in one "+N" node; only legal links other than CITES lead a second hop further, with a quarter
+  counted in one "+N" node; past the first hop only the legal links other than CITES are followed, with a
+  quarter of the caps and at most ``LATER_HOPS_NODES`` nodes in all (the first hop's neighbours, ranked,
+  bring theirs first)
   of the caps.
 * ``--lineage``: only legal links, upwards (what the document implements, cites …) and downwards (what
   implements or cites it), drawn as a hierarchy: the cited directive above, the plans below, one row per
@@ -89,6 +91,8 @@ LEADING_TYPES = ("IMPLEMENTS", "BASED_ON", "SUPERSEDES", "AMENDS", "GUIDES", "DE
 RELATION_CAP = {"IMPLEMENTS": 25, "BASED_ON": 25, "SUPERSEDES": 25, "AMENDS": 12, "GUIDES": 12,
                 "DETAILS": 12, "CITES": 12, "ASSIGNS": 8, "PROMOTES": 8, "ISSUED_BY": 3, "LOCATED_IN": 3,
                 "MERGED_INTO": 3, "EXTRACTED_FROM": 1}
+HIERARCHY_ROW = 12             # nodes side by side in a lineage row before it wraps
+LATER_HOPS_NODES = 60          # nodes all hops after the first may add: a hub's second hop is a tangle
 ADMIN_KINDS = ("Province",)
 PLAN_KINDS = ("plan", "programme")
 ISSUING_ORDER = ("national", "party", "department", "province", "district")
@@ -150,6 +154,15 @@ class View:
     def edge_data(self, g: nx.MultiDiGraph, e: tuple[str, str, str]) -> dict:
         return self.extra_edges[e] if e in self.extra_edges else g.edges[e]
 
+    def caps_text(self) -> str | None:
+        """The caps a focused view works under, stated on its page whether or not they cut anything."""
+        if not self.seeds:
+            return None
+        caps = ", ".join(f"{t} {c}" for t, c in RELATION_CAP.items())
+        return (f"Giới hạn: tối đa {self.max_nodes} nút (--max-nodes), {self.max_edges} cạnh (--max-edges); "
+                f"mỗi nút, mỗi loại quan hệ tối đa {caps} ở bước đầu; một phần tư ở các bước sau (chỉ theo {', '.join(LEADING_TYPES)}, tổng cộng "
+                   f"tối đa {LATER_HOPS_NODES} nút).")
+
     def cap_message(self) -> str | None:
         """What was left out, and by which cap (None when nothing was)."""
         if self.overview:
@@ -168,7 +181,8 @@ class View:
         how = "nút nhiều liên kết nhất trước"
         if self.seeds:
             caps = ", ".join(f"{t} {c}" for t, c in RELATION_CAP.items())
-            how = (f"mỗi nút, mỗi loại quan hệ tối đa: {caps} ở bước đầu, một phần tư ở các bước sau; "
+            how = (f"mỗi nút, mỗi loại quan hệ tối đa: {caps} ở bước đầu; một phần tư ở các bước sau (chỉ theo {', '.join(LEADING_TYPES)}, tổng cộng "
+                   f"tối đa {LATER_HOPS_NODES} nút); "
                    f"phần còn lại gom trong {len(self.more_nodes())} nút “+N khác”")
         return (f"Đang hiện {' và '.join(parts)}: khung nhìn được cắt cho dễ đọc ({how}). "
                 f"Thu hẹp bằng --focus/--hops/--lineage hoặc nâng giới hạn.")
@@ -286,15 +300,15 @@ def _kind_rank(data: dict) -> int:
     return order.index(kind) if kind in order else len(order)
 
 
-def _neighbours(g: nx.MultiDiGraph, node: str, lineage: bool, direction: str | None):
-    """(neighbour, edge type, direction) triples; lineage follows only legal links."""
+def _neighbours(g: nx.MultiDiGraph, node: str, types: tuple[str, ...] | None, direction: str | None):
+    """(neighbour, edge type, direction) triples through edges of ``types`` (None: any)."""
     if direction in (None, "up"):
         for _, v, data in g.out_edges(node, data=True):
-            if not lineage or data.get("type") in LINEAGE_TYPES:
+            if types is None or data.get("type") in types:
                 yield v, data.get("type", ""), "up"
     if direction in (None, "down"):
         for u, _, data in g.in_edges(node, data=True):
-            if not lineage or data.get("type") in LINEAGE_TYPES:
+            if types is None or data.get("type") in types:
                 yield u, data.get("type", ""), "down"
 
 
@@ -318,18 +332,22 @@ def _grow(g, seeds: list[str], hops: int, lineage: bool, max_nodes: int, shown) 
     reach = set(taken)
     view.levels = {s: 0 for s in view.nodes}
     frontier = [(s, None) for s in view.nodes]
+    budget = max_nodes
     for hop in range(1, hops + 1):
+        if hop == 2:
+            budget = min(max_nodes, len(view.nodes) + LATER_HOPS_NODES)
+        types = (LINEAGE_TYPES if lineage else None) if hop == 1 else LEADING_TYPES
         next_frontier = []
         for node, direction in frontier:
             groups: dict[tuple[str, str], dict[str, None]] = {}
-            for other, etype, way in _neighbours(g, node, lineage or hop > 1, direction):
+            for other, etype, way in _neighbours(g, node, types, direction):
                 if other != node and shown(other):
                     groups.setdefault((etype, way), {})[other] = None
             for (etype, way) in sorted(groups, key=lambda k: (_edge_rank(k[0]), k[1])):
                 fresh = [n for n in groups[(etype, way)] if n not in taken]
                 reach.update(fresh)
                 fresh.sort(key=lambda n: (_kind_rank(g.nodes[n]), -g.degree(n), n))
-                room = max(0, max_nodes - len(view.nodes) - 1)
+                room = max(0, budget - len(view.nodes) - 1)
                 keep = fresh[:min(relation_cap(etype, hop), room)]
                 for n in keep:
                     view.nodes.append(n)
@@ -338,7 +356,7 @@ def _grow(g, seeds: list[str], hops: int, lineage: bool, max_nodes: int, shown) 
                     view.via[n] = (node, etype, way)
                     if etype in LEADING_TYPES:
                         next_frontier.append((n, way if lineage else None))
-                if len(fresh) > len(keep) and len(view.nodes) < max_nodes:
+                if len(fresh) > len(keep) and len(view.nodes) < budget:
                     _more_node(view, node, etype, way, len(fresh) - len(keep))
         frontier = next_frontier
         if not frontier:
@@ -414,8 +432,16 @@ def _hierarchy_rows(g: nx.MultiDiGraph, view: View) -> dict[str, int]:
         return view.levels[n], ISSUING_ORDER.index(level) if level in ISSUING_ORDER else len(ISSUING_ORDER)
 
     keys = {n: key(n) if view.levels[n] else (0, 0) for n in view.nodes}
-    rows = {k: i for i, k in enumerate(sorted(set(keys.values())))}
-    return {n: rows[k] for n, k in keys.items()}
+    by_key: dict[tuple[int, int], list[str]] = {}
+    for n in view.nodes:                        # in the order chosen: relation first, then the most linked
+        by_key.setdefault(keys[n], []).append(n)
+    rows: dict[str, int] = {}
+    row = 0
+    for k in sorted(by_key):                    # a long row wraps, so that its labels stay readable
+        for i, n in enumerate(by_key[k]):
+            rows[n] = row + i // HIERARCHY_ROW
+        row += (len(by_key[k]) - 1) // HIERARCHY_ROW + 1
+    return rows
 
 
 # --------------------------------------------------------------------------- the overview
@@ -663,7 +689,8 @@ def render_page(g: nx.MultiDiGraph, view: View) -> str:
     js, css = _vis_assets()
     env = Environment(autoescape=True)
     return env.from_string(_TEMPLATE).render(
-        title=page_title(g, view), view=view, cap=view.cap_message(), legend_nodes=legend_nodes,
+        title=page_title(g, view), view=view, cap=view.cap_message(), caps=view.caps_text(),
+        legend_nodes=legend_nodes,
         legend_edges=legend_edges, graph_nodes=g.number_of_nodes(), graph_edges=g.number_of_edges(),
         vis_js=Markup(js), vis_css=Markup(css), data=Markup(script_json(data)), app_js=Markup(_APP_JS))
 
@@ -717,6 +744,7 @@ _TEMPLATE = """<!DOCTYPE html>
   <h1 id="title">{{ title }}</h1>
   <div class="counts">Đang vẽ {{ view.nodes|length }} nút và {{ view.edges|length }} cạnh
     · cả đồ thị: {{ graph_nodes }} nút, {{ graph_edges }} cạnh</div>
+  {% if caps %}<div class="counts" id="caps">{{ caps }}</div>{% endif %}
 </header>
 {% if cap %}<p id="cap" role="status">{{ cap }}</p>{% endif %}
 <aside>
