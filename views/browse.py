@@ -744,7 +744,7 @@ _TEMPLATE = """<!DOCTYPE html>
   <h1 id="title">{{ title }}</h1>
   <div class="counts">Đang vẽ {{ view.nodes|length }} nút và {{ view.edges|length }} cạnh
     · cả đồ thị: {{ graph_nodes }} nút, {{ graph_edges }} cạnh</div>
-  {% if caps %}<div class="counts" id="caps">{{ caps }}</div>{% endif %}
+  {% if caps and not cap %}<div class="counts" id="caps">{{ caps }}</div>{% endif %}
 </header>
 {% if cap %}<p id="cap" role="status">{{ cap }}</p>{% endif %}
 <aside>
