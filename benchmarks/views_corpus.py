@@ -101,7 +101,7 @@ def main(argv: list[str] | None = None) -> int:
                       f"{relation_cap(etype, hop)}); nodes {len(view.nodes)} ≤ --max-nodes {view.max_nodes}")
                 if len(view.nodes) > view.max_nodes or count > relation_cap(etype, hop):
                     missed.append(f"{name}: over its cap")
-                caps_text = cdp.evaluate("document.getElementById('caps').textContent")
+                caps_text = cdp.evaluate("(document.getElementById('caps') || {}).textContent || ''")
                 print(f"  caps on the page: {caps_text[:150]}…")
                 if "tối đa" not in (cap_text if view.capped else caps_text):
                     missed.append(f"{name}: the cap is not stated")
