@@ -6,8 +6,9 @@
 
 What is drawn
 * no focus, a graph that fits under ``max_nodes``: all of it.
-* no focus, a larger graph: an overview that aggregates.  Ingested documents are grouped by kind and issuing
-  level, cited documents by type and level except the most cited, which stand alone; the provinces the
+* no focus, a larger graph: an overview that aggregates.  Ingested documents are grouped by type and issuing
+  level (the ``OVERVIEW_GROUPS`` largest groups, the rest as "other types"), cited documents likewise except
+  the most cited, which stand alone; the provinces the
   documents come from, the largest alone; agencies and movements one group each.  An edge says how many
   relationships of one type run between two groups.  Clicking a group lists its most connected members
   and "Mở nhóm" draws them.
@@ -16,17 +17,16 @@ What is drawn
   SUPERSEDES first, then the other legal links, CITES, then agencies, movements, files), the others
   counted in one "+N" node; past the first hop only the legal links other than CITES are followed, with a
   quarter of the caps and at most ``LATER_HOPS_NODES`` nodes in all (the first hop's neighbours, ranked,
-  bring theirs first)
-  of the caps.
+  bring theirs first).
 * ``--lineage``: only legal links, upwards (what the document implements, cites …) and downwards (what
   implements or cites it), drawn as a hierarchy: the cited directive above, the plans below, one row per
-  step; capped the same way.
+  step and issuing level, wrapped at ``HIERARCHY_ROW`` nodes; capped the same way.
 * provinces and the other administrative units are left out unless ``admin`` (``--admin``) or the focus
-  is one; source files are drawn only around a focus.
+  is one; source files are left out of the overview.
 * ingested documents are drawn by their kind (node property ``kind``, else their type): plans and
   programmes as plans, other read documents (decisions, letters …) apart from them and from cited ones.
 * a view never holds more than ``max_nodes`` nodes (default 500) nor ``max_edges`` edges (default 3000);
-  the page states the caps that cut it in a banner and ``vbgraph browse`` says so on stderr.
+  the page states the caps (in a banner when they cut, and ``vbgraph browse`` on stderr).
 
 The page
 * vis-network (the copy pyvis ships) is written into the page, so it renders without any network access.
@@ -317,10 +317,8 @@ def relation_cap(etype: str, hop: int) -> int:
     return cap if hop <= 1 else max(1, cap // 4)
 
 
-def _drawable(g: nx.MultiDiGraph, admin: bool, files: bool):
+def _drawable(g: nx.MultiDiGraph, admin: bool):
     hidden = set() if admin else set(ADMIN_KINDS)
-    if not files:
-        hidden.add("SourceFile")
     return lambda n: node_kind(g.nodes[n]) not in hidden
 
 
@@ -400,7 +398,7 @@ def select_view(g: nx.MultiDiGraph, focus: str | None = None, hops: int = DEFAUL
     if focus is None:
         if lineage:
             raise ValueError("--lineage needs --focus")
-        shown = _drawable(g, admin, files=True)
+        shown = _drawable(g, admin)
         nodes = [n for n in g if shown(n)]
         if len(nodes) > max_nodes:
             return overview(g, admin, max_edges)
@@ -409,8 +407,8 @@ def select_view(g: nx.MultiDiGraph, focus: str | None = None, hops: int = DEFAUL
                     max_nodes, max_edges, admin=admin)
     seeds = resolve_focus(g, focus)
     admin = admin or any(node_kind(g.nodes[s]) in ADMIN_KINDS for s in seeds)
-    view = _grow(g, seeds, hops, lineage, max_nodes, _drawable(g, admin, files=True))
-    extra = [e for e in view.extra_edges]
+    view = _grow(g, seeds, hops, lineage, max_nodes, _drawable(g, admin))
+    extra = list(view.extra_edges)
     view.edges, view.available_edges = _edges_among(g, view.nodes, lineage, max(0, max_edges - len(extra)))
     view.edges += extra
     view.available_edges += len(extra)
