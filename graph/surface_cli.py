@@ -1,15 +1,11 @@
-"""`vbgraph browse`, `vbgraph show`, `vbgraph export`: the analyst surface on the command line.
+"""`vbgraph export`, and the graph loading the views (vbgraph.views.cli) and reports share.
 
-    vbgraph browse [--graph out/graph.json | --from DIR] [--focus ID|SYMBOL|PROVINCE] [--hops N] [--lineage]
-                   [--max-nodes N] [--max-edges N] [--out FILE.html]
-    vbgraph show FILE [--out FILE.html]
     vbgraph export --format ttl|jsonld|graphml|json [--graph PATH | --from DIR] [--out FILE]
                    [--no-provenance] [--with-vocabulary] [--base IRI]
 
 Commands that need a graph read the node-link JSON that `vbgraph build` writes (``--graph``, default
 out/graph.json when it exists), or build it on the spot from a folder or files of documents (``--from``).
-Exit codes: 0 done, 1 a file could not be read or written, 2 the request was wrong (unknown focus,
-no graph given).
+Exit codes: 0 done, 1 a file could not be read or written, 2 the request was wrong (no graph given).
 """
 from __future__ import annotations
 
@@ -72,35 +68,7 @@ def _graph_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def add_cli(subparsers) -> None:
-    """Register ``browse``, ``show`` and ``export`` on an argparse subparsers object (vbgraph/cli.py)."""
-    from vbgraph.graph.browse import DEFAULT_HOPS, DEFAULT_MAX_EDGES, DEFAULT_MAX_NODES
-
-    p = subparsers.add_parser(
-        "browse", help="write an interactive HTML view of the graph (pyvis), whole or around a focus",
-        description="Write one self-contained HTML page (no network needed) drawing the graph: the whole "
-                    "graph when it fits under --max-nodes, else the most important part; with --focus, "
-                    "the neighbourhood (or with --lineage the legal lineage) of a document, province, "
-                    "agency or movement. A view that is cut says so on the page and on stderr.")
-    _graph_arguments(p)
-    p.add_argument("--focus", metavar="ID|SYMBOL",
-                   help="node id, document symbol (any written form), province, agency or movement name")
-    p.add_argument("--hops", type=int, default=DEFAULT_HOPS, help="how far from the focus (default %(default)s)")
-    p.add_argument("--lineage", action="store_true",
-                   help="follow only legal links (implements, based on, cites …), up and down from the focus")
-    p.add_argument("--max-nodes", type=int, default=DEFAULT_MAX_NODES, help="cap (default %(default)s)")
-    p.add_argument("--max-edges", type=int, default=DEFAULT_MAX_EDGES, help="cap (default %(default)s)")
-    p.add_argument("--out", default="out/browse.html", help="HTML file to write (default %(default)s)")
-    p.set_defaults(func=_cmd_browse)
-
-    p = subparsers.add_parser(
-        "show", help="write an HTML view of one document with its citations, agencies, deadlines and "
-                     "movements highlighted (displaCy)",
-        description="Extract one document and write it as HTML with every found item highlighted: the "
-                    "quickest way for a person to check the extractor.")
-    p.add_argument("file", help="the document (.txt, .md, …)")
-    p.add_argument("--out", help="HTML file to write (default out/show/<stem>.html)")
-    p.set_defaults(func=_cmd_show)
-
+    """Register ``export`` on an argparse subparsers object (vbgraph/cli.py)."""
     p = subparsers.add_parser(
         "export", help="export the graph as RDF (Turtle, JSON-LD; ELI vocabulary), GraphML or node-link JSON",
         description="RDF follows the European Legislation Identifier ontology where it fits and a small "
@@ -122,52 +90,6 @@ def _run(fn, args) -> int:
     except SurfaceError as exc:
         print(f"vbgraph {args.command}: {exc}", file=sys.stderr)
         return exc.code
-
-
-def _cmd_browse(args) -> int:
-    return _run(_browse, args)
-
-
-def _browse(args) -> int:
-    from vbgraph.graph.browse import FocusError, select_view, write_page
-
-    g = load_graph(args)
-    try:
-        view = select_view(g, focus=args.focus, hops=args.hops, max_nodes=args.max_nodes,
-                           max_edges=args.max_edges, lineage=args.lineage)
-    except (FocusError, ValueError) as exc:
-        raise SurfaceError(str(exc), 2)
-    try:
-        out = write_page(g, view, args.out)
-    except OSError as exc:
-        raise SurfaceError(f"{args.out}: {exc}", 1)
-    if view.capped:
-        print(f"vbgraph browse: {view.cap_message()}", file=sys.stderr)
-    print(f"{out}: {view.description}, {len(view.nodes)} nodes and {len(view.edges)} edges")
-    return 0
-
-
-def _cmd_show(args) -> int:
-    return _run(_show, args)
-
-
-def _show(args) -> int:
-    from vbgraph.extract.errors import InputError
-    from vbgraph.extract.readers import read_document
-    from vbgraph.graph.show import show_html
-
-    try:
-        raw = read_document(args.file)
-    except InputError as exc:
-        raise SurfaceError(f"{args.file}: {exc.problem}", 1)
-    out = Path(args.out) if args.out else Path("out") / "show" / f"{Path(args.file).stem}.html"
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(show_html(raw, Path(args.file).name), encoding="utf-8")
-    except OSError as exc:
-        raise SurfaceError(f"{out}: {exc}", 1)
-    print(out)
-    return 0
 
 
 def _cmd_export(args) -> int:

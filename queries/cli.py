@@ -19,6 +19,7 @@ import io
 import json
 import logging
 import re
+import shutil
 import sys
 import textwrap
 
@@ -26,6 +27,8 @@ from vbgraph.queries.catalog import QueryError, bind, catalog, get, parse_assign
 
 DEFAULT_STORE = "out/store"
 FORMATS = ("table", "json", "csv")
+DEFAULT_LIMIT = 50
+MIN_COLUMN = 10         # a column cut narrower than this says nothing: better left out, and named
 _WRITE_RX = re.compile(r"(?<![\w.$`])(CREATE|MERGE|SET|DELETE|DETACH|REMOVE|DROP|FOREACH|INSERT|LOAD\s+CSV)(?![\w`])",
                        re.IGNORECASE)
 
@@ -62,8 +65,13 @@ def _store_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--param", "-p", action="append", metavar="KEY=VALUE", default=[],
                    help="a query parameter (repeatable)")
     p.add_argument("--format", "-f", choices=FORMATS, default="table")
-    p.add_argument("--max-width", type=int, default=60, metavar="N",
-                   help="table format: cut cells longer than N characters (0: never; default 60)")
+    p.add_argument("--max-width", type=int, default=None, metavar="N",
+                   help="table format: lines at most N characters wide, cells cut with … to fit "
+                        "(0: never cut; default: the terminal's width)")
+    rows = p.add_mutually_exclusive_group()
+    rows.add_argument("--limit", type=int, default=None, metavar="N",
+                      help=f"print the first N rows (table default {DEFAULT_LIMIT}; csv and json: all)")
+    rows.add_argument("--all", action="store_true", help="print every row")
 
 
 def add_cli(subparsers) -> None:
@@ -141,7 +149,7 @@ def _run(args, cypher: str, params: dict, write: bool, quiet: bool) -> int:
             store.close()
         except Exception as e:  # noqa: BLE001 - a failed close must not hide the answer's exit code
             print(f"vbgraph: closing the store: {e}", file=sys.stderr)
-    sys.stdout.write(format_rows(rows, args.format, args.max_width))
+    sys.stdout.write(format_rows(rows, args.format, output_width(args.max_width), row_limit(args)))
     return 0
 
 
@@ -223,29 +231,79 @@ def _cell(value) -> str:
     return " ".join(str(value).split())
 
 
-def format_rows(rows: list[dict], fmt: str = "table", max_width: int = 60) -> str:
-    if fmt == "json":
-        return json.dumps(rows, ensure_ascii=False, indent=2, default=str) + "\n"
+def output_width(max_width: int | None) -> int:
+    """--max-width, else the terminal's width (80 when the output is not a terminal)."""
+    return shutil.get_terminal_size((80, 24)).columns if max_width is None else max_width
+
+
+def row_limit(args) -> int | None:
+    if getattr(args, "all", False):
+        return None
+    if getattr(args, "limit", None) is not None:
+        return args.limit
+    return DEFAULT_LIMIT if args.format == "table" else None
+
+
+def fit_widths(natural: list[int], max_width: int, gap: int = 2) -> list[int]:
+    """Column widths whose line fits ``max_width``: the widest column gives up a character at a time, none
+    below MIN_COLUMN (or its natural width); columns that still do not fit get width 0 (left out)."""
+    widths = list(natural)
+    if max_width <= 0:
+        return widths
+
+    def total(ws):
+        shown = [w for w in ws if w]
+        return sum(shown) + gap * max(0, len(shown) - 1)
+
+    while total(widths) > max_width:
+        shrinkable = [i for i, w in enumerate(widths) if w > min(MIN_COLUMN, natural[i])]
+        if shrinkable:
+            widest = max(shrinkable, key=lambda i: widths[i])
+            widths[widest] -= max(1, min(widths[widest] - MIN_COLUMN, total(widths) - max_width))
+            continue
+        last = max(i for i, w in enumerate(widths) if w)
+        if last == 0:
+            widths[0] = max(1, max_width)
+            break
+        widths[last] = 0
+    return widths
+
+
+def _cut(text: str, width: int) -> str:
+    return text if len(text) <= width else text[:max(0, width - 1)] + "…"
+
+
+def format_rows(rows: list[dict], fmt: str = "table", max_width: int = 0, limit: int | None = None) -> str:
+    """Rows as a table, CSV or JSON, with the same columns in the same order in each.  ``limit`` keeps the
+    first rows (the table says how many there were); the table fits ``max_width`` (0: no limit)."""
     cols = _columns(rows)
+    total = len(rows)
+    shown = rows if limit is None else rows[:max(0, limit)]
+    if fmt == "json":
+        return json.dumps([{c: row.get(c) for c in cols} for row in shown], ensure_ascii=False, indent=2,
+                          default=str) + "\n"
     if fmt == "csv":
         buf = io.StringIO()
         writer = csv.writer(buf, lineterminator="\n")
         if cols:
             writer.writerow(cols)
-        for row in rows:
+        for row in shown:
             writer.writerow([_cell(row.get(c)) for c in cols])
         return buf.getvalue()
     if not rows:
         return "(no rows)\n"
-
-    def cut(text: str) -> str:
-        return text if max_width <= 0 or len(text) <= max_width else text[:max_width - 1] + "…"
-
-    table = [[cut(c) for c in cols]] + [[cut(_cell(row.get(c))) for c in cols] for row in rows]
-    widths = [max(len(r[i]) for r in table) for i in range(len(cols))]
-    lines = ["  ".join(v.ljust(w) for v, w in zip(r, widths)).rstrip() for r in table]
-    lines.insert(1, "  ".join("-" * w for w in widths))
-    lines.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+    table = [list(cols)] + [[_cell(row.get(c)) for c in cols] for row in shown]
+    widths = fit_widths([max(len(r[i]) for r in table) for i in range(len(cols))], max_width)
+    kept = [i for i, w in enumerate(widths) if w]
+    lines = ["  ".join(_cut(r[i], widths[i]).ljust(widths[i]) for i in kept).rstrip() for r in table]
+    lines.insert(1, "  ".join("-" * widths[i] for i in kept))
+    note = f"({total} row{'s' if total != 1 else ''})" if len(shown) == total else \
+        f"({len(shown)} of {total} rows; --limit N or --all for more)"
+    if len(kept) < len(cols):
+        left = [cols[i] for i in range(len(cols)) if not widths[i]]
+        note += f" — {len(left)} column{'s' if len(left) != 1 else ''} left out to fit {max_width} characters " \
+                f"({', '.join(left)}): --max-width 0, or --format csv/json"
+    lines.append(note if max_width <= 0 else _cut(note, max_width))
     return "\n".join(lines) + "\n"
 
 

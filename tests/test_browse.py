@@ -1,40 +1,21 @@
-"""`vbgraph browse` and `vbgraph show` in a real browser.
-
-Debian's chromium runs headless and is driven over the Chrome DevTools Protocol (a small websocket client
-below, standard library only): the generated page is opened from a file:// URL, its own JavaScript runs,
-and the test reads the vis DataSets the page rendered, the console errors and exceptions, and whether a
-hostile title ran.  Without chromium these tests skip, except on CI (CI=true), where they fail.
-
-Screenshots: every browser test saves a PNG under pytest's tmp dir; with VBGRAPH_SCREENSHOTS=DIR the
-README's screenshots are written to DIR as well (``VBGRAPH_SCREENSHOTS=docs pytest tests/test_browse.py``).
-"""
+"""`vbgraph browse` and `vbgraph show`: what a view selects, and the pages in a real browser
+(headless chromium over CDP, tests/browser.py: the page's own JavaScript runs and the test reads what it
+rendered, the console errors, and whether hostile text ran)."""
 from __future__ import annotations
 
-import base64
 import json
-import os
-import shutil
-import socket
-import struct
-import subprocess
-import time
-import urllib.request
+from collections import Counter
 from pathlib import Path
-from urllib.parse import urlparse
 
 import networkx as nx
 import pytest
 
-from vbgraph.graph import browse
-from vbgraph.graph.browse import FocusError, render_page, resolve_focus, select_view, write_page
+from browser import HOSTILE, chromium, open_page, page, screenshot  # noqa: F401 (fixtures)
+from vbgraph.views import browse
+from vbgraph.views.browse import FocusError, render_page, resolve_focus, select_view, write_page
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "data" / "samples"
-HOSTILE = '<script>window.__pwned=1</script><img src=x onerror="window.__pwned=2">'
-CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "chromium", "chromium-browser", "google-chrome")
-CHROMIUM_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--no-first-run", "--disable-component-update", "--disable-sync",
-                  "--disable-default-apps", "--mute-audio", "--hide-scrollbars", "--window-size=1400,900")
 
 
 # --------------------------------------------------------------------------- graphs
@@ -87,11 +68,16 @@ def sample_graph() -> nx.MultiDiGraph:
 # --------------------------------------------------------------------------- the view, without a browser
 
 
-def test_whole_small_graph_is_drawn_entirely():
+def test_whole_small_graph_is_drawn_entirely_without_admin_units_unless_asked():
     g = hostile_graph()
     view = select_view(g)
-    assert len(view.nodes) == g.number_of_nodes() and len(view.edges) == g.number_of_edges()
+    assert "province/tay-ninh" not in view.nodes and len(view.nodes) == g.number_of_nodes() - 1
+    assert len(view.edges) == g.number_of_edges() - 2          # the two LOCATED_IN
     assert not view.capped and view.cap_message() is None
+    view = select_view(g, admin=True)
+    assert len(view.nodes) == g.number_of_nodes() and len(view.edges) == g.number_of_edges()
+    # a province as the focus brings the administrative units back
+    assert "province/tay-ninh" in select_view(g, focus="Tây Ninh").nodes
 
 
 def test_focus_by_symbol_id_written_form_and_province_without_marks(sample_graph):
@@ -113,28 +99,83 @@ def test_focused_view_is_capped_nearest_first_and_stays_connected(sample_graph):
     view = select_view(g, focus="859/KH-UBND", hops=2, max_nodes=25)
     assert len(view.nodes) == 25 and view.capped and view.available_nodes > 25
     assert view.nodes[0] == plan
-    assert "25 of" in view.cap_message() and "--max-nodes 25" in view.cap_message()
+    assert "trên" in view.cap_message() and "--max-nodes 25" in view.cap_message()
     # legal links come before agencies and movements
-    first_hop = [n for n in view.nodes[1:] if g.has_edge(plan, n) or g.has_edge(n, plan)]
+    first_hop = [n for n in view.real_nodes()[1:] if g.has_edge(plan, n) or g.has_edge(n, plan)]
     kinds = [g.edges[plan, n, k]["type"] for n in first_hop[:5] for k in g[plan].get(n, {})]
     assert kinds and all(k in browse.LINEAGE_TYPES for k in kinds)
     # every node of the view is reachable from the focus inside the view
-    sub = g.subgraph(view.nodes).to_undirected(as_view=True)
-    assert set(nx.node_connected_component(sub, plan)) == set(view.nodes)
+    drawn = nx.MultiGraph(g.subgraph(view.real_nodes()))
+    drawn.add_edges_from((u, v) for u, v, _ in view.extra_edges)
+    assert set(nx.node_connected_component(drawn, plan)) == set(view.nodes)
+
+
+def hub_graph(citing: int = 60, implementing: int = 30) -> nx.MultiDiGraph:
+    """A directive cited by ``citing`` plans and implemented by ``implementing`` others, each plan of a
+    province; one plan is a decision, not a plan."""
+    g = nx.MultiDiGraph()
+    g.add_node("vn/national/2023/13-nd-cp", id="vn/national/2023/13-nd-cp", labels=["Document"],
+               symbol="13/2023/NĐ-CP", doc_type="Nghị định", level="national")
+    g.add_node("province/tay-ninh", id="province/tay-ninh", labels=["Province"], name="Tây Ninh")
+    for i in range(citing + implementing):
+        n = f"vn/tay-ninh/2024/{i}-kh-ubnd"
+        kind = "decision" if i == 0 else "plan"
+        g.add_node(n, id=n, labels=["Document", "Ingested"] + (["Plan"] if kind == "plan" else []), kind=kind,
+                   symbol=f"{i}/KH-UBND", doc_type="Kế hoạch" if kind == "plan" else "Quyết định",
+                   level="province", source_file=f"{i}.txt")
+        etype = "CITES" if i < citing else "IMPLEMENTS"
+        g.add_edge(n, "vn/national/2023/13-nd-cp", key=f"{etype}|{i}", type=etype, sentence=f"câu {i}")
+        g.add_edge(n, "province/tay-ninh", key=f"LOCATED_IN|{i}", type="LOCATED_IN")
+    return g
+
+
+def test_neighbourhood_is_ranked_and_capped_by_relation_with_a_more_node():
+    g = hub_graph()
+    view = select_view(g, focus="13/2023/NĐ-CP", hops=2)
+    kinds = [g.edges[e]["type"] for e in view.edges if e not in view.extra_edges]
+    assert kinds.count("IMPLEMENTS") == 25 and kinds.count("CITES") == browse.RELATION_CAP["CITES"]
+    assert view.real_nodes()[1:26] == [n for n in view.real_nodes()[1:26] if int(n.split("/")[3].split("-")[0]) >= 60]
+    more = {view.extra_nodes[m]["name"] for m in view.more_nodes()}
+    assert more == {"+5 khác (IMPLEMENTS)", f"+{60 - browse.RELATION_CAP['CITES']} khác (CITES)"}
+    assert "province/tay-ninh" not in view.nodes                     # admin units hidden
+    assert "CITES 12" in view.cap_message() and "2 nút “+N khác”" in view.cap_message()
+
+
+def test_lineage_is_a_hierarchy_directive_on_top_and_ingested_documents_by_kind():
+    g = hub_graph(citing=3, implementing=2)
+    view = select_view(g, focus="13/2023/NĐ-CP", hops=2, lineage=True)
+    top = view.levels["vn/national/2023/13-nd-cp"]
+    assert all(view.levels[n] == top + 1 for n in view.nodes if n != "vn/national/2023/13-nd-cp")
+    assert browse.node_kind(g.nodes["vn/tay-ninh/2024/0-kh-ubnd"]) == "Ingested"   # a decision
+    assert browse.node_kind(g.nodes["vn/tay-ninh/2024/1-kh-ubnd"]) == "Plan"
+    options = browse.page_options(view)
+    assert options["layout"]["hierarchical"]["direction"] == "UD" and options["physics"] == {"enabled": False}
 
 
 def test_lineage_follows_only_legal_links(sample_graph):
     view = select_view(sample_graph, focus="33/CT-TTg", hops=1, lineage=True)
-    assert view.edges and all(sample_graph.edges[e]["type"] in browse.LINEAGE_TYPES for e in view.edges)
-    kinds = {browse.node_kind(sample_graph.nodes[n]) for n in view.nodes}
-    assert kinds <= {"Plan", "Document"}
+    assert view.edges and all(view.edge_data(sample_graph, e)["type"] in browse.LINEAGE_TYPES for e in view.edges)
+    kinds = {browse.node_kind(view.node_data(sample_graph, n)) for n in view.nodes}
+    assert kinds <= {"Plan", "Ingested", "Document", "More"}
 
 
-def test_whole_graph_over_the_cap_keeps_plans_first(sample_graph):
-    view = select_view(sample_graph, max_nodes=30, max_edges=10)
-    assert len(view.nodes) == 30 and len(view.edges) <= 10 and view.capped
-    assert browse.node_kind(sample_graph.nodes[view.nodes[0]]) == "Plan"
-    assert "of" in view.cap_message() and "--max-edges 10" in view.cap_message()
+def test_whole_graph_over_the_cap_is_an_overview_that_aggregates(sample_graph, monkeypatch):
+    g = sample_graph
+    monkeypatch.setattr(browse, "OVERVIEW_TOP_CITED", 5)      # one plan cites few documents: keep 5 alone
+    view = select_view(g, max_nodes=30)
+    assert view.overview and len(view.edges) >= len(view.nodes)
+    groups = [view.extra_nodes[n] for n in view.nodes if n in view.extra_nodes]
+    assert sum(grp["members_count"] for grp in groups) + len(view.real_nodes()) < g.number_of_nodes()
+    names = {grp["name"] for grp in groups}
+    assert any(name.startswith("Kế hoạch · cấp tỉnh") for name in names)      # read plans by kind and level
+    assert any(name.startswith("Quyết định · cấp tỉnh") for name in names)     # cited decisions
+    alone = Counter(browse.node_kind(g.nodes[n]) for n in view.real_nodes())
+    assert alone["Province"] == 1 and alone["Document"] + alone["Plan"] == 5   # the province, the most cited
+    # every counted edge says how many relationships it stands for
+    total = sum(view.extra_edges[e]["count"] for e in view.edges)
+    assert 0 < total <= g.number_of_edges()
+    assert all(len(grp["members"]) <= browse.OVERVIEW_MEMBERS for grp in groups)
+    assert "Tổng quan" in view.cap_message()
 
 
 def test_page_is_self_contained_and_escapes_document_text():
@@ -171,11 +212,12 @@ def test_cli_browse_writes_the_page_and_reports_the_cap(tmp_path, capsys):
 
     path = tmp_path / "g.json"
     store.write_json(hostile_graph(), path)
-    args = _parse(["browse", "--graph", str(path), "--max-nodes", "3", "--out", str(tmp_path / "b.html")])
+    args = _parse(["browse", "--graph", str(path), "--focus", "1/KH-UBND", "--max-nodes", "3",
+                   "--out", str(tmp_path / "b.html")])
     assert args.func(args) == 0
     out, err = capsys.readouterr()
-    assert "3 nodes" in out and "Showing 3 of 7 nodes" in err
-    assert "Showing 3 of 7 nodes" in (tmp_path / "b.html").read_text(encoding="utf-8")
+    assert "3 nodes" in out and "Đang hiện 2 trên 6 nút (--max-nodes 3)" in err  # and one “+N” node
+    assert "Đang hiện 2 trên 6 nút" in (tmp_path / "b.html").read_text(encoding="utf-8")
     args = _parse(["browse", "--graph", str(path), "--focus", "nope", "--out", str(tmp_path / "c.html")])
     assert args.func(args) == 2 and "nothing in the graph" in capsys.readouterr().err
     args = _parse(["browse", "--graph", str(tmp_path / "missing.json")])
@@ -183,217 +225,27 @@ def test_cli_browse_writes_the_page_and_reports_the_cap(tmp_path, capsys):
     assert surface_cli.DEFAULT_GRAPH.name == "graph.json"
 
 
+def test_cli_browse_reads_the_store_a_streamed_build_leaves(tmp_path, capsys, sample_graph):
+    from vbgraph.graph.store import open_store
+
+    with open_store("kglite", path=tmp_path / "store") as kgl:
+        kgl.load(sample_graph)
+    args = _parse(["browse", "--store", str(tmp_path / "store"), "--out", str(tmp_path / "s.html")])
+    assert args.func(args) == 0
+    whole = select_view(sample_graph)
+    assert f"{len(whole.nodes)} nodes and {len(whole.edges)} edges" in capsys.readouterr().out
+    args = _parse(["browse", "--store", str(tmp_path / "nothing"), "--out", str(tmp_path / "t.html")])
+    assert args.func(args) == 2
+
+
 def _parse(argv):
     import argparse
 
-    from vbgraph.graph.surface_cli import add_cli
+    from vbgraph.views.cli import add_cli
 
     parser = argparse.ArgumentParser(prog="vbgraph")
     add_cli(parser.add_subparsers(dest="command", required=True))
     return parser.parse_args(argv)
-
-
-# --------------------------------------------------------------------------- Chrome DevTools Protocol
-
-
-class CDP:
-    """Just enough of a websocket client (RFC 6455, text frames) to speak CDP to one page target."""
-
-    def __init__(self, ws_url: str, timeout: float = 30.0):
-        url = urlparse(ws_url)
-        self.sock = socket.create_connection((url.hostname, url.port), timeout=timeout)
-        key = base64.b64encode(os.urandom(16)).decode()
-        self.sock.sendall((f"GET {url.path} HTTP/1.1\r\nHost: {url.hostname}:{url.port}\r\n"
-                           f"Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: {key}\r\n"
-                           f"Sec-WebSocket-Version: 13\r\n\r\n").encode())
-        head = b""
-        while b"\r\n\r\n" not in head:
-            chunk = self.sock.recv(4096)
-            if not chunk:
-                raise ConnectionError("DevTools closed the connection during the handshake")
-            head += chunk
-        head, self._buffer = head.split(b"\r\n\r\n", 1)
-        if b" 101 " not in head.split(b"\r\n", 1)[0]:
-            raise ConnectionError(f"DevTools refused the websocket: {head[:200]!r}")
-        self._next_id = 0
-        self.events: list[dict] = []
-
-    def close(self):
-        try:
-            self._send_frame(0x8, b"")
-        except OSError:
-            pass
-        self.sock.close()
-
-    def _read(self, n: int) -> bytes:
-        while len(self._buffer) < n:
-            chunk = self.sock.recv(max(65536, n - len(self._buffer)))
-            if not chunk:
-                raise ConnectionError("DevTools closed the connection")
-            self._buffer += chunk
-        data, self._buffer = self._buffer[:n], self._buffer[n:]
-        return data
-
-    def _send_frame(self, opcode: int, payload: bytes):
-        mask = os.urandom(4)
-        n = len(payload)
-        if n < 126:
-            header = struct.pack("!BB", 0x80 | opcode, 0x80 | n)
-        elif n < 1 << 16:
-            header = struct.pack("!BBH", 0x80 | opcode, 0x80 | 126, n)
-        else:
-            header = struct.pack("!BBQ", 0x80 | opcode, 0x80 | 127, n)
-        masked = bytes(b ^ mask[i % 4] for i, b in enumerate(payload))
-        self.sock.sendall(header + mask + masked)
-
-    def _message(self) -> dict:
-        parts = []
-        while True:
-            b0, b1 = self._read(2)
-            n = b1 & 0x7F
-            if n == 126:
-                n = struct.unpack("!H", self._read(2))[0]
-            elif n == 127:
-                n = struct.unpack("!Q", self._read(8))[0]
-            mask = self._read(4) if b1 & 0x80 else None
-            payload = self._read(n)
-            if mask:
-                payload = bytes(b ^ mask[i % 4] for i, b in enumerate(payload))
-            opcode = b0 & 0x0F
-            if opcode == 0x9:
-                self._send_frame(0xA, payload)
-                continue
-            if opcode == 0x8:
-                raise ConnectionError("DevTools closed the websocket")
-            if opcode in (0x1, 0x2, 0x0):
-                parts.append(payload)
-                if b0 & 0x80:
-                    return json.loads(b"".join(parts).decode("utf-8"))
-
-    def call(self, method: str, **params) -> dict:
-        self._next_id += 1
-        my_id = self._next_id
-        self._send_frame(0x1, json.dumps({"id": my_id, "method": method, "params": params}).encode())
-        while True:
-            msg = self._message()
-            if msg.get("id") == my_id:
-                if "error" in msg:
-                    raise RuntimeError(f"{method}: {msg['error']}")
-                return msg.get("result", {})
-            if "method" in msg:
-                self.events.append(msg)
-
-    def evaluate(self, expression: str):
-        result = self.call("Runtime.evaluate", expression=expression, returnByValue=True, awaitPromise=True)
-        if "exceptionDetails" in result:
-            raise RuntimeError(f"page script failed: {result['exceptionDetails']}")
-        return result["result"].get("value")
-
-    def pump(self, seconds: float):
-        """Collect events for a while (console messages, exceptions) without a pending call."""
-        end = time.monotonic() + seconds
-        self.sock.settimeout(0.2)
-        try:
-            while time.monotonic() < end:
-                try:
-                    msg = self._message()
-                except (socket.timeout, TimeoutError):
-                    continue
-                if "method" in msg:
-                    self.events.append(msg)
-        finally:
-            self.sock.settimeout(30.0)
-
-    def errors(self) -> list[str]:
-        """Console errors, uncaught exceptions and browser log errors seen so far."""
-        out = []
-        for ev in self.events:
-            p = ev.get("params", {})
-            if ev["method"] == "Runtime.exceptionThrown":
-                out.append("exception: " + json.dumps(p.get("exceptionDetails", {}))[:500])
-            elif ev["method"] == "Runtime.consoleAPICalled" and p.get("type") in ("error", "assert"):
-                out.append("console.error: " + json.dumps(p.get("args", []))[:500])
-            elif ev["method"] == "Log.entryAdded" and p.get("entry", {}).get("level") == "error":
-                out.append("log: " + p["entry"].get("text", "")[:500])
-        return out
-
-
-def _chromium() -> str | None:
-    for name in CHROMIUM_CANDIDATES:
-        path = shutil.which(name)
-        if path:
-            return path
-    return None
-
-
-@pytest.fixture(scope="module")
-def chromium(tmp_path_factory):
-    """A headless chromium with a DevTools port, for the whole module."""
-    exe = _chromium()
-    if exe is None:
-        reason = "chromium is not installed (apt-get install chromium)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"browser test cannot run on CI (CI=true): {reason}", pytrace=False)
-        pytest.skip(reason)
-    profile = tmp_path_factory.mktemp("chromium-profile")
-    proc = subprocess.Popen([exe, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", "--remote-debugging-port=0",
-                             "about:blank"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    port_file = profile / "DevToolsActivePort"
-    deadline = time.monotonic() + 60
-    while not port_file.exists() or not port_file.read_text().strip():
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            err = proc.stderr.read().decode(errors="replace")[-2000:]
-            pytest.fail(f"chromium did not open its DevTools port: {err}", pytrace=False)
-        time.sleep(0.1)
-    port = int(port_file.read_text().split()[0])
-    try:
-        yield port
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-
-
-@pytest.fixture
-def page(chromium):
-    """A fresh tab driven over CDP; closed after the test."""
-    req = urllib.request.Request(f"http://127.0.0.1:{chromium}/json/new?about:blank", method="PUT")
-    with urllib.request.urlopen(req, timeout=10) as resp:
-        target = json.load(resp)
-    cdp = CDP(target["webSocketDebuggerUrl"])
-    for domain in ("Runtime", "Log", "Page"):
-        cdp.call(f"{domain}.enable")
-    cdp.call("Emulation.setDeviceMetricsOverride", width=1400, height=900, deviceScaleFactor=1, mobile=False)
-    try:
-        yield cdp
-    finally:
-        cdp.close()
-        urllib.request.urlopen(f"http://127.0.0.1:{chromium}/json/close/{target['id']}", timeout=10).close()
-
-
-def _open(cdp: CDP, path: Path, ready: str, timeout: float = 90.0):
-    cdp.call("Page.navigate", url=path.resolve().as_uri())
-    end = time.monotonic() + timeout
-    while not cdp.evaluate(f"document.readyState === 'complete' && !!({ready})"):
-        if time.monotonic() > end:
-            raise AssertionError(f"page never became ready ({ready}); errors: {cdp.errors()}")
-        cdp.pump(0.25)
-
-
-def _screenshot(cdp: CDP, tmp_path: Path, name: str) -> Path:
-    png = base64.b64decode(cdp.call("Page.captureScreenshot", format="png")["data"])
-    assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 5000
-    out = tmp_path / name
-    out.write_bytes(png)
-    if os.environ.get("VBGRAPH_SCREENSHOTS"):
-        target = Path(os.environ["VBGRAPH_SCREENSHOTS"])
-        target.mkdir(parents=True, exist_ok=True)
-        (target / name).write_bytes(png)
-    return out
 
 
 RENDERED = """(() => { const v = window.vbgraph; return {
@@ -410,12 +262,14 @@ RENDERED = """(() => { const v = window.vbgraph; return {
 
 def test_browser_renders_every_node_and_edge_and_hostile_text_stays_text(page, tmp_path):
     g = hostile_graph()
-    path = write_page(g, select_view(g, focus="vn/tay-ninh/2024/1-kh-ubnd"), tmp_path / "hostile.html")
-    _open(page, path, "window.vbgraph && window.vbgraph.stabilized")
+    path = write_page(g, select_view(g, focus="vn/tay-ninh/2024/1-kh-ubnd", admin=True), tmp_path / "hostile.html")
+    open_page(page, path, "window.vbgraph && window.vbgraph.stabilized")
     r = page.evaluate(RENDERED)
     assert (r["nodes"], r["edges"]) == (g.number_of_nodes(), g.number_of_edges())
     assert (r["shownNodes"], r["shownEdges"]) == (g.number_of_nodes(), g.number_of_edges())
     assert r["cap"] is None and r["view"]["capped"] is False
+    caps = page.evaluate("document.getElementById('caps').textContent")     # stated even when nothing is cut
+    assert "--max-nodes" in caps and f"CITES {browse.RELATION_CAP['CITES']}" in caps
     # the title is shown as text, with its markup visible and inert
     assert "<script>window.__pwned=1</script>" in r["title"]
     assert '<img src=x onerror="window.__pwned=2">' in r["heading"]
@@ -435,8 +289,8 @@ def test_browser_renders_every_node_and_edge_and_hostile_text_stays_text(page, t
 
 def test_browser_filters_search_and_physics_toggle(page, tmp_path):
     g = hostile_graph()
-    path = write_page(g, select_view(g), tmp_path / "controls.html")
-    _open(page, path, "window.vbgraph && window.vbgraph.stabilized")
+    path = write_page(g, select_view(g, admin=True), tmp_path / "controls.html")
+    open_page(page, path, "window.vbgraph && window.vbgraph.stabilized")
     page.evaluate("""(() => { const box = document.querySelector('#node-filters input[data-kind=Agency]');
                       box.click(); })()""")
     shown = page.evaluate("[vbgraph.network.body.nodeIndices.length, vbgraph.network.body.edgeIndices.length]")
@@ -454,40 +308,41 @@ def test_browser_filters_search_and_physics_toggle(page, tmp_path):
 
 
 def test_browser_capped_view_of_the_sample_plan(page, tmp_path, sample_graph):
-    view = select_view(sample_graph, focus="33/CT-TTg", hops=2, max_nodes=40)
+    view = select_view(sample_graph, focus="859/KH-UBND", hops=2, max_nodes=40)
     assert view.capped
     path = write_page(sample_graph, view, tmp_path / "capped.html")
-    _open(page, path, "window.vbgraph && window.vbgraph.stabilized")
+    open_page(page, path, "window.vbgraph && window.vbgraph.stabilized")
     r = page.evaluate(RENDERED)
-    assert r["nodes"] == r["shownNodes"] == 40 == len(view.nodes)
+    assert r["nodes"] == r["shownNodes"] == len(view.nodes) <= 40
     assert r["edges"] == r["shownEdges"] == len(view.edges)
-    assert r["cap"] and "40 of" in r["cap"]
+    assert r["cap"] and f"{len(view.real_nodes())} trên" in r["cap"]
+    assert f"CITES {browse.RELATION_CAP['CITES']}" in r["cap"] and page.evaluate("!document.getElementById('caps')")
     assert page.errors() == []
 
 
 def test_browser_screenshot_of_the_browse_view(page, tmp_path, sample_graph):
     view = select_view(sample_graph, focus="859/KH-UBND", hops=1)
     path = write_page(sample_graph, view, tmp_path / "browse.html")
-    _open(page, path, "window.vbgraph && window.vbgraph.stabilized")
-    [cttg] = resolve_focus(sample_graph, "33/CT-TTg")
-    edge = page.evaluate(f"""window.vbgraph.edges.get({{filter: e => e.to === {json.dumps(cttg)}}})[0].id""")
-    page.evaluate(f"window.vbgraph.showEdge({json.dumps(edge)})")  # the citing sentence, in the panel
-    assert "33/CT-TTg" in page.evaluate("document.getElementById('details').textContent")
+    open_page(page, path, "window.vbgraph && window.vbgraph.stabilized")
+    edge = page.evaluate("window.vbgraph.edges.get({filter: e => e.kind === 'IMPLEMENTS'})[0]")
+    page.evaluate(f"window.vbgraph.showEdge({json.dumps(edge['id'])})")  # the citing sentence, in the panel
+    sentence = dict(edge["tip"])["sentence"]
+    assert sentence and sentence[:40] in page.evaluate("document.getElementById('details').textContent")
     page.evaluate("window.vbgraph.network.fit()")
     page.pump(0.5)
     assert page.evaluate("window.vbgraph.nodes.length") == len(view.nodes)
-    _screenshot(page, tmp_path, "browse.png")
+    screenshot(page, tmp_path, "browse.png")
     assert page.errors() == []
 
 
 def test_browser_show_view_highlights_and_escapes(page, tmp_path):
-    from vbgraph.graph.show import highlights, show_html
+    from vbgraph.views.show import highlights, show_html
 
     source = SAMPLES / "002_8f22e1142d4e47e2.txt"
     raw = source.read_text(encoding="utf-8")
     path = tmp_path / "show.html"
     path.write_text(show_html(raw, source.name), encoding="utf-8")
-    _open(page, path, "document.querySelectorAll('mark.entity').length > 0")
+    open_page(page, path, "document.querySelectorAll('mark.entity').length > 0")
     marks = page.evaluate("""Array.from(document.querySelectorAll('mark.entity'))
                               .map(m => m.dataset.kind)""")
     expected = highlights(raw, source.name)[0]
@@ -497,16 +352,33 @@ def test_browser_show_view_highlights_and_escapes(page, tmp_path):
     page.evaluate("""(() => { const m = document.querySelector('mark[data-kind=agency]');
                       m.scrollIntoView({block: 'start'});
                       window.scrollBy(0, -document.querySelector('header').offsetHeight - 60); })()""")
-    _screenshot(page, tmp_path, "show.png")
+    screenshot(page, tmp_path, "show.png")
     assert page.errors() == []
 
     hostile = ("KẾ HOẠCH\nThực hiện Chỉ thị số 33/CT-TTg ngày 26/11/2021 của Thủ tướng Chính phủ "
                f"{HOSTILE} và &lt;b&gt;.\n")
     path = tmp_path / "show-hostile.html"
     path.write_text(show_html(hostile, "<evil>.txt"), encoding="utf-8")
-    _open(page, path, "document.querySelectorAll('mark.entity').length > 0")
+    open_page(page, path, "document.querySelectorAll('mark.entity').length > 0")
     page.pump(0.5)
     assert page.evaluate("typeof window.__pwned") == "undefined"
     assert page.evaluate("document.images.length") == 0
     assert "<evil>.txt" in page.evaluate("document.title")
+    assert page.errors() == []
+
+
+def test_browser_overview_groups_open_on_their_members(page, tmp_path, sample_graph, monkeypatch):
+    monkeypatch.setattr(browse, "OVERVIEW_TOP_CITED", 5)
+    view = select_view(sample_graph, max_nodes=30)
+    path = write_page(sample_graph, view, tmp_path / "overview.html")
+    open_page(page, path, "window.vbgraph && window.vbgraph.stabilized")
+    r = page.evaluate(RENDERED)
+    assert r["nodes"] == len(view.nodes) and r["edges"] == len(view.edges) >= r["nodes"]
+    group = next(n for n in view.nodes if n.startswith("group/cited/"))
+    page.evaluate(f"window.vbgraph.showNode({json.dumps(group)})")
+    page.evaluate("document.getElementById('expand').click()")
+    members = view.extra_nodes[group]["members"]
+    assert page.evaluate("window.vbgraph.nodes.length") == len(view.nodes) + len(members)
+    assert page.evaluate(f"window.vbgraph.nodes.get({json.dumps(members[0][0])}).label") == members[0][1]
+    page.pump(0.3)
     assert page.errors() == []

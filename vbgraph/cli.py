@@ -121,10 +121,12 @@ def build_parser() -> argparse.ArgumentParser:
     from vbgraph.graph.neo4j_server import add_cli as add_neo4j_cli
     from vbgraph.graph.surface_cli import add_cli as add_surface_cli
     from vbgraph.queries.cli import add_cli as add_query_cli
+    from vbgraph.views.cli import add_cli as add_views_cli
     from vbgraph.graph.report import add_cli as add_report_cli
     add_query_cli(sub)
     add_report_cli(sub)
     add_surface_cli(sub)
+    add_views_cli(sub)
     add_neo4j_cli(sub)
     return parser
 

@@ -25,6 +25,21 @@ def _progress(items, enabled: bool, desc: str):
     return items
 
 
+class _Steps:
+    """One stderr line per step after the progress bar, with the time the previous step took: the steps
+    after extraction take a minute on a large corpus, and a silent minute looks like a hang."""
+
+    def __init__(self, enabled: bool):
+        self.enabled = enabled and os.isatty(2)
+        self.t = time.perf_counter()
+
+    def __call__(self, what: str) -> None:
+        if self.enabled:
+            now = time.perf_counter()
+            print(f"vbgraph: {what} … (previous step {now - self.t:.1f} s)", file=sys.stderr, flush=True)
+            self.t = now
+
+
 def ingest_each(paths, failures: list[tuple[str, str]], quiet: bool = False, report: bool = False):
     """Ingested documents one at a time; a file that cannot be read or extracted is added to
     ``failures`` (and printed at once with ``report``) and the rest go on.  A document's file is its
@@ -132,23 +147,29 @@ def _build(paths, out_dir: Path, quiet: bool, neo4j_uri: str | None, as_json: bo
     from vbgraph.graph.store import open_store, write_json
 
     t0 = time.perf_counter()
+    step = _Steps(not quiet)
     target = _neo4j_target(neo4j_uri)
     docs, failures = ingest_paths(paths, quiet)
     for path, problem in failures:
         print(f"vbgraph: {path}: {problem}", file=sys.stderr)
     if not docs:
         return _nothing_read(paths, out_dir, failures)
+    step(f"building the graph of {len(docs)} documents (identities, legal status, 2025 provinces)")
     graph = build_graph(docs)
     with staged(out_dir) as staging:
+        step(f"writing graph.json and records.jsonl (staged in {staging})")
         write_json(graph, staging / "graph.json")
         with (staging / "records.jsonl").open("w", encoding="utf-8") as fh:
             for d in docs:
                 fh.write(json.dumps(d.record, ensure_ascii=False) + "\n")
+        step("loading the embedded store")
         with open_store("kglite", path=staging / "store") as store:
             store.load(graph)
         if target:
+            step("loading Neo4j")
             _load_neo4j(target, lambda neo: neo.load(graph, replace_files=[d.path for d in docs]))
         publish(staging, out_dir)
+    step("counting outdated citations")
     stats = summary(graph)
     stats.update(documents=len(docs), failed=len(failures), seconds=round(time.perf_counter() - t0, 2),
                  citations=sum(len(d.record["citations"]) for d in docs),
@@ -203,6 +224,7 @@ def build_streamed(paths, out_dir: Path, part_size: int, quiet: bool = False, ne
     def load(store):
         store.load_parts(stream_graph(documents(), part_size=part_size),
                          replace_files=[str(p.resolve()) for p in files] if target else None)
+        _Steps(not quiet)("counting nodes, unresolved and outdated citations in the store")
         return (store.counts(), len({r["id"] for r in catalog.run(store, "unresolved_citations", {})}),
                 len(catalog.run(store, "outdated_citations", {})))
 
