@@ -36,7 +36,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
-from vbgraph.extract.dates import complete, find_dates
+from vbgraph.extract.dates import complete, find_dates, find_periods
 from vbgraph.extract.names import agency_key
 from vbgraph.extract.models import Agency, Evidence
 from vbgraph.extract.tables import fold_words, read_table
@@ -107,6 +107,7 @@ class _Lexicon:
     folded: dict[str, list[str]]           # kind/role -> folded phrases, longest first
     own_body: dict[str, list[str]]         # plan level -> how the plan's issuer is called (first: display)
     locality: dict[str, str]               # plan level -> its place word ("tỉnh", "huyện", "xã")
+    formulas: dict[str, str]               # lower-cased token phrase -> the collective agency it names
 
 
 def _lower_key(phrase: str) -> str:
@@ -132,12 +133,15 @@ def lexicon() -> _Lexicon:
     locality.setdefault("department", locality.get("province", ""))
     folded = {kind: sorted({fold_words(p) for p in phrases}, key=len, reverse=True)
               for kind, phrases in kinds.items()}
-    return _Lexicon(heads, kinds, folded, own_body, locality)
+    formulas = {_lower_key(row["written"]): row["name"] for row in read_table("agency_formulas.csv")}
+    kinds["formula"] = [row["written"] for row in read_table("agency_formulas.csv")]
+    return _Lexicon(heads, kinds, folded, own_body, locality, formulas)
 
 
 _LABELS = {"HEAD": "head", "COLL": "collective", "LOC": "locality", "LEADER": "leader",
            "TRIGGER": "trigger", "TRIGGER_ANY": "trigger_any", "PRED": "predicate",
-           "QUAL": "qualifier", "GENERIC": "generic", "GENERIC_ANY": "generic_any"}
+           "QUAL": "qualifier", "GENERIC": "generic", "GENERIC_ANY": "generic_any", "FORMULA": "formula",
+           "DESCRIPTOR": "descriptor"}
 
 
 @lru_cache(maxsize=8)
@@ -248,7 +252,7 @@ def _parts(text: str, lines: list[_Line]) -> list[tuple[int, int]]:
 class _Segment:
     start: int              # token index of the name (after a leader)
     end: int                # token index after the last name token
-    kind: str               # head | collective | bare
+    kind: str               # head | collective | bare | formula
     head: str | None        # lower-cased head phrase
     cac: bool               # written with "các"
     stop: str               # why it ended: eol | punct | pred | wrap | sep | end
@@ -263,6 +267,7 @@ class _Item:
     rule: str
     names: list[tuple[str, str, int, int]] = field(default_factory=list)  # (key, name, start, end)
     scope: tuple[int, int] = (0, 0)
+    generic: bool = False   # a generic collective ("Các cơ quan, đơn vị, địa phương") counts here
 
 
 class _Parser:
@@ -279,6 +284,7 @@ class _Parser:
             table = self.ends[vocab_strings[label_id]]
             if e > table.get(s, 0):
                 table[s] = e
+        self.loc_ends = set(self.ends["LOC"].values())
 
     # token helpers
     def m(self, label: str, k: int) -> int:
@@ -313,8 +319,10 @@ class _Parser:
     def wrapped(self, k: int) -> bool:
         """The source broke the line right before token k, after a lower-case word."""
         p = self.prev(k)
-        if p < 0 or not (self.word(p) and self.t[p][:1].islower()):
-            return False
+        if p < 0 or not (self.word(p) and self.t[p][:1].islower()) or self.lo[p] == "và":
+            return False  # a heading never ends in "và"
+        if p + 1 in self.loc_ends and not (self.m("PRED", k) or self.m("QUAL", k) or self.m("TRIGGER", k)):
+            return False  # a place word is followed by its name ("Ủy ban MTTQ thành phố⏎Hà Nội")
         a = self.nt.to_original(self.char_end(p) - 1) + 1
         b = self.nt.to_original(self.idx[k])
         return "\n" in self.nt.original[a:b]
@@ -335,7 +343,7 @@ class _Parser:
     def head_at(self, k: int, after_leader: bool) -> tuple[int, str, str] | None:
         """(end, lower head phrase, kind) when a head that names a body starts at k."""
         h = self.m("HEAD", k)
-        if not h or not (self.cap(k) or after_leader):
+        if not h or not (self.cap(k) or after_leader or self.m("HEAD", self.nxt(h))):
             return None
         phrase = " ".join(self.lo[k:h])
         row = self.lex.heads.get(phrase)
@@ -351,7 +359,7 @@ class _Parser:
     def starts_agency(self, k: int) -> bool:
         if k >= self.n:
             return False
-        if self.m("LEADER", k):
+        if self.m("LEADER", k) or self.m("FORMULA", k):
             return True
         if self.lo[k] == "các":
             j = self.nxt(k + 1)
@@ -369,7 +377,9 @@ class _Parser:
             return c
         return c if self.cap(j) and self.word(j) else 0
 
-    def segment(self, k: int, listed: bool = False) -> _Segment | None:
+    def segment(self, k: int, listed: bool = False, until: int = 0) -> _Segment | None:
+        """One addressee from token k.  `until`: the colon that closes a heading ("5. Các cơ quan thông
+        tin, truyền thông của tỉnh: …"), before which a comma or "và" never ends the list."""
         lead = self.m("LEADER", k)
         if lead:
             k = self.nxt(lead)
@@ -380,7 +390,12 @@ class _Parser:
         if k >= self.n:
             return None
         found = self.head_at(k, bool(lead))
-        if found:
+        if self.m("FORMULA", start) or self.m("FORMULA", k):
+            at = start if self.m("FORMULA", start) else k
+            k = self.m("FORMULA", at)
+            head = " ".join(w for w in self.lo[at:k] if not w.isspace())
+            kind = "formula"
+        elif found:
             k, head, kind = found
         elif self.collective_at(k, listed or cac or bool(lead)):
             k, head, kind = self.m("COLL", k), None, "collective"
@@ -398,6 +413,8 @@ class _Parser:
             t = self.t[k]
             if t in ",;" or self.lo[k] == "và" or t in "–-":
                 decision = self.after_separator(k, kind, bare, owner)
+                if decision == "end" and k < until and t != ";":
+                    decision = "consume"
                 if decision == "consume":
                     k += 1
                     first = False
@@ -406,8 +423,9 @@ class _Parser:
                 return _Segment(start, self._last(k), kind, head, cac, stop, k)
             if not self.word(k) and not t.isdigit():
                 return _Segment(start, self._last(k), kind, head, cac, "punct", k)
-            if not (first and self.cap(k)) and (self.m("PRED", k) or self.m("QUAL", k)) \
-                    or self.m("TRIGGER_ANY", k) and not self.cap(k):
+            # a capitalised word inside a name is part of it ("Ban Chỉ đạo", "Sở Xây dựng")
+            if not self.cap(k) and (self.m("PRED", k) or self.m("QUAL", k) or self.m("TRIGGER_ANY", k)) \
+                    and not (kind == "collective" and self.m("DESCRIPTOR", k)):
                 return _Segment(start, self._last(k), kind, head, cac, "pred", k)
             if not first and self.cap(k) and not self.m("LOC", k) and self.wrapped(k):
                 return _Segment(start, self._last(k), kind, head, cac, "wrap", k)
@@ -430,8 +448,10 @@ class _Parser:
             return "end"
         if sep == ";":
             return "split" if self.starts_agency(j) or self.collective_at(j, True) else "end"
-        if sep in "–-":
-            return "consume" if self.cap(j) else "end"
+        if sep in "–-":  # "Sở Lao động - Thương binh và Xã hội", but "Sở Tài chính - Cơ quan thường trực"
+            return "consume" if self.cap(j) and not (self.starts_agency(j) or self.m("COLL", j)) else "end"
+        if kind == "collective" and self.m("DESCRIPTOR", j):
+            return "consume"  # "các cơ quan thông tin, tuyên truyền và báo chí"
         if owner and self.lo[k] == "và" and self.m("HEAD", j):
             return "consume"  # "Văn phòng HĐND và UBND huyện": two owners of one office
         if self.starts_agency(j):
@@ -444,15 +464,17 @@ class _Parser:
             return "consume"  # "Sở Lao động, Thương binh và Xã hội"
         return "end"
 
-    def parse_list(self, k: int, mode: str, trigger: bool) -> list[_Segment] | None:
+    def parse_list(self, k: int, mode: str, trigger: bool, until: int = 0) -> list[_Segment] | None:
         """Segments of an addressee list starting at token k, or None when the text there is no
         addressee list in this mode (heading: may end at the line end; subject: the work must follow)."""
         k = self.nxt(k)
         if trigger and self.m("TRIGGER", k):
             k = self.nxt(self.m("TRIGGER", k))
+            if k < self.n and self.t[k] == ":":  # "6. Đề nghị: Hiệp hội Doanh nghiệp tỉnh, …"
+                k = self.nxt(k + 1)
         segments: list[_Segment] = []
         while k < self.n:
-            seg = self.segment(k, listed=bool(segments))
+            seg = self.segment(k, listed=bool(segments), until=until)
             if seg is None:
                 if segments:
                     segments[-1].stop = "end"
@@ -477,17 +499,27 @@ class _Parser:
 # ------------------------------------------------------------------ names
 
 
+def _strip_phrases(text: str, phrases: list[str]) -> str:
+    for p in phrases:
+        while f" {p} " in text:
+            text = text.replace(f" {p} ", " ")
+    return text
+
+
 def _generic(words: list[str]) -> bool:
-    """An addressee made only of generic words ("các cơ quan, đơn vị có liên quan"), or holding a
-    generic_any phrase ("UBND các cấp"), names no body."""
+    """An addressee made only of generic words ("các cơ quan, đơn vị có liên quan"), holding a
+    generic_any phrase ("Ban Dân vận cùng cấp"), or a head or kind of body with a generic_bare phrase
+    only ("UBND các cấp"), names no body."""
     lex = lexicon()
     text = " " + " ".join(words) + " "
     if any(f" {p} " in text for p in lex.folded.get("generic_any", [])):
         return True
-    rest = text
-    for p in lex.folded.get("generic", []):
-        rest = rest.replace(f" {p} ", " ")
-    return not rest.strip()
+    if any(f" {p} " in text for p in lex.folded.get("generic_bare", [])):
+        bare = _strip_phrases(text, lex.folded["generic_bare"] + lex.folded.get("head", [])
+                              + lex.folded.get("collective", []))
+        if not bare.strip():
+            return True
+    return not _strip_phrases(text, lex.folded.get("generic", [])).strip()
 
 
 class _Namer:
@@ -498,24 +530,39 @@ class _Namer:
         self.level = level
         own = self.lex.own_body.get(level, [])
         self.own = own[0] if own else ""
-        self.place = self.lex.locality.get(level, "")
-        self.own_keys = {self.key(x) for x in own}
         issuer, province = plan.get("issuer") or "", plan.get("province") or ""
-        if issuer:  # "UBND thành phố Cần Thơ", also written "UBND thành phố"
-            self.own_keys.add(self.key(issuer))
-            if province and issuer.endswith(province):
-                self.own_keys.add(self.key(issuer[: -len(province)]))
+        places = {self.lex.locality.get(level, ""), province}
+        if issuer and province and issuer.endswith(province):
+            # the issuer's own place word: "UBND thành phố Cần Thơ" → "thành phố"
+            before = fold_words(issuer[: -len(province)])
+            places.update(w for w in self.lex.folded.get("locality", []) if before.endswith(" " + w))
+        self.places = tuple(sorted(p for p in places if p))
+        self.own_keys = {self.key(x) for x in own}
+        self.issuer = self.key(issuer) if issuer else ""
 
     def key(self, name: str) -> str:
-        return _key(name, self.place)
+        return _key(name, self.places)
 
-    def name(self, seg: _Segment, inherit_cac: bool) -> tuple[str, int, int] | None:
+    def is_own(self, key: str) -> bool:
+        """The issuer itself, as a heading or its short name calls it ("UBND tỉnh", "Ban Chỉ đạo" of the
+        Ban Chỉ đạo Nhà nước về Du lịch): never an addressee of its own document."""
+        if key in self.own_keys or not self.issuer:
+            return key in self.own_keys
+        if self.issuer == key or self.issuer.startswith(key + " "):
+            return True
+        words = key.split()
+        return len(words) >= 3 and set(words) <= set(self.issuer.split())
+
+    def name(self, seg: _Segment, inherit_cac: bool, allow_generic: bool) -> tuple[str, int, int] | None:
         p = self.p
         if seg.end <= seg.start:
             return None
         a, b = p.idx[seg.start], p.char_end(seg.end - 1)
+        if seg.kind == "formula":
+            return self.lex.formulas[seg.head], a, b
         words = [w for w in p.lo[seg.start:seg.end] if w[:1].isalnum() and w not in ("các", "và")]
-        if not words or _generic([fold_words(w) for w in words]):
+        if not words or _generic([fold_words(w) for w in words]) and not (
+                allow_generic and seg.kind == "collective" and _specific_enough(words)):
             return None
         text = " ".join(p.nt.text[a:b].split()).rstrip(" ,;:.–-")
         if seg.kind == "collective" and inherit_cac and not seg.cac:
@@ -535,15 +582,59 @@ class _Namer:
         return any(folded.endswith(" " + d) for d in self.lex.folded.get("dangling", []))
 
 
+def _specific_enough(words: list[str]) -> bool:
+    """A generic collective stands for an addressee of its own only when it names bodies, not anyone
+    concerned: "các cơ quan, đơn vị, địa phương" does, "các cơ quan, tổ chức, cá nhân" does not."""
+    folded = " " + " ".join(fold_words(w) for w in words) + " "
+    return not any(f" {w} " in folded for w in lexicon().folded.get("not_a_body", []))
+
+
 @lru_cache(maxsize=4096)
-def _key(name: str, place: str) -> str:
+def _key(name: str, places: tuple[str, ...]) -> str:
     """Identity of an addressee: the scorer's agency key (case, Đ, punctuation, UBND = Ủy ban nhân
-    dân, no leading "các") without a closing word of the plan's own place ("… ngành tỉnh" = "… ngành")."""
-    k = agency_key(name)
-    place = agency_key(place) if place else ""
-    if place and k.endswith(" " + place):
-        k = k[: -len(place) - 1]
-    return k
+    dân, no leading "các"), without closing words of the plan's own place ("… ngành tỉnh" = "… ngành",
+    "Sở Nội vụ thành phố Hà Nội" = "Sở Nội vụ") or of key_drop ("… có liên quan"), "trực thuộc" =
+    "thuộc", and a list of places in any order ("xã, phường" = "phường, xã")."""
+    lex = lexicon()
+    k = " " + agency_key(name) + " "
+    k = k.replace(" trực thuộc ", " thuộc ")
+    tails = [agency_key(p) for p in (*places, *lex.kinds.get("key_drop", []))]
+    changed = True
+    while changed:
+        changed = False
+        for tail in tails:
+            if tail and k.endswith(f" {tail} ") and len(k) > len(tail) + 3:
+                k = k[: -len(tail) - 1]
+                changed = True
+    return _sorted_places(k.strip())
+
+
+def _sorted_places(key: str) -> str:
+    places = _place_words()
+    words = key.split()
+    out: list[str] = []
+    run: list[str] = []
+    i = 0
+    while i < len(words):
+        two = " ".join(words[i:i + 2])
+        if two in places:
+            run.append(two)
+            i += 2
+        elif words[i] in places:
+            run.append(words[i])
+            i += 1
+        else:
+            out.extend(sorted(run))
+            run = []
+            out.append(words[i])
+            i += 1
+    out.extend(sorted(run))
+    return " ".join(out)
+
+
+@lru_cache(maxsize=1)
+def _place_words() -> frozenset[str]:
+    return frozenset(agency_key(w) for w in lexicon().kinds.get("locality", []) if w.islower())
 
 
 def _bare_suffix(spec: str, level: str) -> str:
@@ -570,16 +661,62 @@ def _items(p: _Parser, nt: NormText, lines: list[_Line], parts: list[tuple[int, 
             in_part[i] = True
     items: list[_Item] = []
     starts = [a for a, _ in nt.sentences]
+    field_label = _field_label()
     for i, ln in enumerate(lines):
-        if ln.absorbed or ln.blocked or not (ln.heading or in_part[i]):
+        if ln.absorbed or ln.blocked:
+            continue
+        label = field_label.match(nt.text, ln.content, ln.end)
+        if label:
+            items.extend(_field_items(p, nt, lines, i, label.end()))
+            continue
+        if not (ln.heading or in_part[i]):
             continue
         k = p.tok_at(ln.content)
-        segs = p.parse_list(k, "heading" if ln.heading else "subject", trigger=True)
+        line_end = lines[i + 1].end if ln.lone and i + 1 < len(lines) else ln.end
+        colon = nt.text.find(":", ln.content, min(line_end, ln.content + 160))
+        segs = p.parse_list(k, "heading" if ln.heading else "subject", trigger=True,
+                            until=p.tok_at(colon) if colon >= 0 else 0)
         if segs:
-            items.append(_Item(i, ln.level, segs, "item" if ln.heading else "subject"))
+            items.append(_Item(i, ln.level, segs, "item" if ln.heading else "subject",
+                               generic=in_part[i] or ln.kind == "article"))
         if in_part[i]:
             items.extend(_clause_items(p, nt, starts, i, ln, lines, opened=bool(segs)))
     return items
+
+
+@lru_cache(maxsize=1)
+def _field_label() -> re.Pattern:
+    labels = sorted(lexicon().kinds.get("field", []), key=len, reverse=True)
+    alts = "|".join(r"\s*,\s*".join(r"\s+".join(map(re.escape, part.split())) for part in label.split(","))
+                    for label in labels)
+    return re.compile(rf"(?i:{alts})\s*:\s*")
+
+
+def _field_items(p: _Parser, nt: NormText, lines: list[_Line], i: int, at: int) -> list[_Item]:
+    """A task's lead field ("Cơ quan chủ trì: Sở Nội vụ, Sở Tư pháp"; "Cơ quan thực hiện: Sở A chủ trì
+    …; Sở B và các sở, ngành chủ động …"): every addressee list it opens, its deadlines those of the
+    task's other fields down to the next task."""
+    ln = lines[i]
+    j = i + 1
+    while j < len(lines) and not (lines[j].kind in ("num", "num2", "letter", "roman", "article", "chapter")
+                                  or lines[j].blocked or _field_label().match(nt.text, lines[j].content, lines[j].end)
+                                  or lines[j].kind == "bullet" and not _LABELLED.match(nt.text, lines[j].content)):
+        j += 1
+    scope = (ln.start, (lines[j].start if j < len(lines) else len(nt.text)) - 1)
+    out = []
+    k, end = p.tok_at(at), p.tok_at(ln.end)
+    while k < end:
+        segs = p.parse_list(k, "heading", trigger=False)
+        if segs:
+            out.append(_Item(None, ln.level, segs, "field", scope=scope, generic=True))
+            k = segs[-1].at
+        k = next((s + 1 for s in range(k, end) if p.t[s] == ";"), end)
+        k = p.nxt(k)
+    return out
+
+
+# a field of a task ("Thời gian thực hiện: …"): a few words and a colon
+_LABELLED = re.compile(r"[^\W\d][\w ]{0,40}:")
 
 
 def _clause_items(p: _Parser, nt: NormText, starts: list[int], i: int, ln: _Line,
@@ -595,7 +732,8 @@ def _clause_items(p: _Parser, nt: NormText, starts: list[int], i: int, ln: _Line
     for j in range(k, line_end if not opened else k):
         if p.idx[j] >= first_end or p.head_at(j, False) and p.t[p.prev(j)] != ",":
             break  # a body named before the comma is an object ("Phối hợp với Ban Dân vận, …")
-        if p.t[p.prev(j)] == "," and (p.m("LEADER", j) or p.head_at(j, False)):
+        if p.t[p.prev(j)] == "," and (p.m("LEADER", j) or p.head_at(j, False)
+                                      or p.lo[j] == "các" and p.m("COLL", p.nxt(j + 1))):
             segs = p.parse_list(j, "subject", trigger=False)
             if segs:
                 out.append(_Item(i, ln.level, segs, "clause"))
@@ -639,16 +777,42 @@ def _scopes(items: list[_Item], lines: list[_Line], parts: list[tuple[int, int]]
         it.scope = (lines[it.line].start, max(lines[it.line].start, end - 1))
 
 
-def _deadlines(nt: NormText, scope: tuple[int, int], year: int | None) -> list[str]:
-    cue = _deadline_cue()
+def _deadlines(nt: NormText, scope: tuple[int, int], year: int | None, issued: str | None) -> list[str]:
+    """The dates in scope that a deadline word puts a time limit on ("chậm nhất ngày 10/4/2024",
+    "Thời gian hoàn thành: Quý IV/2025"), or a single month or day after a time-of-work label
+    ("Thời gian thực hiện: Tháng 12/2025", not "Tháng 11 - 12/2025"); never one that recurs or stays
+    open ("trước ngày 25/12 hằng năm", "… và các năm tiếp theo"), nor one before the document's own
+    date `issued` (a date already past when the document was signed is no time limit it sets)."""
+    cue, single, recurring = _deadline_cue(), _single_cue(), _recurring()
+    text = nt.text
     out = set()
     s, e = scope
-    for d in find_dates(nt.text, s, e):
-        if cue.search(nt.text[max(s, d.start - 40):d.start]):
-            iso = complete(d.iso, year)
-            if iso:
-                out.add(iso)
+    for d in find_dates(text, s, e) + find_periods(text, s, e):
+        before = text[max(s, d.start - 40):d.start]
+        if not (cue.search(before) or not d.period and single.search(before)):
+            continue
+        clause = re.split(r"[;.\n]", text[d.end:d.end + 40], maxsplit=1)[0]
+        if recurring.search(clause):
+            continue
+        iso = complete(d.iso, year)
+        if iso and not (issued and iso < issued[:len(iso)]):
+            out.add(iso)
     return sorted(out)
+
+
+@lru_cache(maxsize=1)
+def _single_cue() -> re.Pattern:
+    return _cue_pattern(lexicon().kinds.get("deadline_single", []), r"(?:\s?:\s?|\s)$")
+
+
+@lru_cache(maxsize=1)
+def _recurring() -> re.Pattern:
+    return _cue_pattern(lexicon().kinds.get("recurring", []), "")
+
+
+def _cue_pattern(words: list[str], tail: str) -> re.Pattern:
+    alts = "|".join(r"\s".join(map(re.escape, w.split())) for w in sorted(words, key=len, reverse=True))
+    return re.compile(rf"(?i:(?<!\w)(?:{alts})(?!\w)){tail}" if alts else r"(?!)")
 
 
 def _tasks(nt: NormText, starts: list[int], scope: tuple[int, int]) -> list[str]:
@@ -671,26 +835,27 @@ def find_agencies(doc: Doc, nt: NormText, plan: dict) -> list[Agency]:
         cac = False
         for seg in it.segments:
             cac = cac or seg.cac
-            named = namer.name(seg, cac)
+            named = namer.name(seg, cac, it.generic)
             if named is None:
                 continue
             key = namer.key(named[0])
-            if key and key not in namer.own_keys:
+            if key and not namer.is_own(key):
                 it.names.append((key, *named))
     items = [it for it in items if it.names]
     _scopes(items, lines, parts, len(nt.text))
 
     found: dict[str, Agency] = {}
     seen_tasks: dict[str, set[str]] = {}
-    year = plan.get("year")
+    year, issued = plan.get("year"), plan.get("date")
+    scope = "national" if plan.get("level") in ("national", "party") else plan.get("province")
     sentence_starts = [a for a, _ in nt.sentences]
     for it in sorted(items, key=lambda x: x.names[0][2]):
-        deadlines = _deadlines(nt, it.scope, year)
+        deadlines = _deadlines(nt, it.scope, year, issued)
         tasks = _tasks(nt, sentence_starts, it.scope)
         for key, name, a, b in it.names:
             ag = found.get(key)
             if ag is None:
-                ag = found[key] = Agency(name=name, scope=plan.get("province"))
+                ag = found[key] = Agency(name=name, scope=scope)
             ag.deadlines = sorted(set(ag.deadlines) | set(deadlines))
             ag.evidence.append(Evidence(a, b, f"agency.{it.rule}", 1.0 if it.rule == "item" else 0.8))
             seen = seen_tasks.setdefault(key, set())
