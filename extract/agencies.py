@@ -141,7 +141,7 @@ def lexicon() -> _Lexicon:
 _LABELS = {"HEAD": "head", "COLL": "collective", "LOC": "locality", "LEADER": "leader",
            "TRIGGER": "trigger", "TRIGGER_ANY": "trigger_any", "PRED": "predicate",
            "QUAL": "qualifier", "GENERIC": "generic", "GENERIC_ANY": "generic_any", "FORMULA": "formula",
-           "DESCRIPTOR": "descriptor"}
+           "DESCRIPTOR": "descriptor", "OPEN": "open", "OWNER": "place_owner"}
 
 
 @lru_cache(maxsize=8)
@@ -257,6 +257,7 @@ class _Segment:
     cac: bool               # written with "các"
     stop: str               # why it ended: eol | punct | pred | wrap | sep | end
     at: int                 # token index where it ended
+    lead: bool = False      # behind a leader title ("Thủ trưởng …", "người đứng đầu …")
 
 
 @dataclass
@@ -319,8 +320,8 @@ class _Parser:
     def wrapped(self, k: int) -> bool:
         """The source broke the line right before token k, after a lower-case word."""
         p = self.prev(k)
-        if p < 0 or not (self.word(p) and self.t[p][:1].islower()) or self.lo[p] == "và":
-            return False  # a heading never ends in "và"
+        if p < 0 or not (self.word(p) and self.t[p][:1].islower()) or self.m("OPEN", p):
+            return False  # a heading never ends in "và", "thuộc", "của" …
         if p + 1 in self.loc_ends and not (self.m("PRED", k) or self.m("QUAL", k) or self.m("TRIGGER", k)):
             return False  # a place word is followed by its name ("Ủy ban MTTQ thành phố⏎Hà Nội")
         a = self.nt.to_original(self.char_end(p) - 1) + 1
@@ -377,13 +378,14 @@ class _Parser:
             return c
         return c if self.cap(j) and self.word(j) else 0
 
-    def segment(self, k: int, listed: bool = False, until: int = 0) -> _Segment | None:
+    def segment(self, k: int, listed: bool = False, until: int = 0, wrap: bool = True) -> _Segment | None:
         """One addressee from token k.  `until`: the colon that closes a heading ("5. Các cơ quan thông
         tin, truyền thông của tỉnh: …"), before which a comma or "và" never ends the list."""
         lead = self.m("LEADER", k)
         if lead:
             k = self.nxt(lead)
         start = k
+        led = bool(lead)
         cac = self.lo[k] == "các" if k < self.n else False
         if cac:
             k = self.nxt(k + 1)
@@ -407,7 +409,7 @@ class _Parser:
         while True:
             k = self.nxt(k)
             if self.eol(k):
-                return _Segment(start, self._last(k), kind, head, cac, "eol", k)
+                return _Segment(start, self._last(k), kind, head, cac, "eol", k, led)
             if k - start > _MAX_NAME_TOKENS:
                 return None
             t = self.t[k]
@@ -420,21 +422,23 @@ class _Parser:
                     first = False
                     continue
                 stop = "sep" if decision == "split" else "end"
-                return _Segment(start, self._last(k), kind, head, cac, stop, k)
+                return _Segment(start, self._last(k), kind, head, cac, stop, k, led)
             if not self.word(k) and not t.isdigit():
-                return _Segment(start, self._last(k), kind, head, cac, "punct", k)
+                return _Segment(start, self._last(k), kind, head, cac, "punct", k, led)
+            after_sep = self.t[self.prev(k)] in ",–-" or self.lo[self.prev(k)] == "và"
+            if self.m("COLL", k) and bare:  # "các cơ quan, tổ chức, cá nhân": "tổ chức" is a body here
+                k = self.m("COLL", k)
+                first = False
+                continue
             # a capitalised word inside a name is part of it ("Ban Chỉ đạo", "Sở Xây dựng")
             if not self.cap(k) and (self.m("PRED", k) or self.m("QUAL", k) or self.m("TRIGGER_ANY", k)) \
-                    and not (kind == "collective" and self.m("DESCRIPTOR", k)):
-                return _Segment(start, self._last(k), kind, head, cac, "pred", k)
-            if not first and self.cap(k) and not self.m("LOC", k) and self.wrapped(k):
-                return _Segment(start, self._last(k), kind, head, cac, "wrap", k)
+                    and not (kind == "collective" and after_sep and self.m("DESCRIPTOR", k)):
+                return _Segment(start, self._last(k), kind, head, cac, "pred", k, led)
+            if wrap and not first and self.cap(k) and not self.m("LOC", k) and self.wrapped(k):
+                return _Segment(start, self._last(k), kind, head, cac, "wrap", k, led)
             owner = bool(self.m("HEAD", k))
-            if self.m("COLL", k) and bare:
-                k = self.m("COLL", k)
-            else:
-                bare = False
-                k = max(k + 1, self.m("LOC", k), self.m("HEAD", k))
+            bare = False
+            k = max(k + 1, self.m("LOC", k), self.m("HEAD", k))
             first = False
 
     def _last(self, k: int) -> int:
@@ -452,7 +456,7 @@ class _Parser:
             return "consume" if self.cap(j) and not (self.starts_agency(j) or self.m("COLL", j)) else "end"
         if kind == "collective" and self.m("DESCRIPTOR", j):
             return "consume"  # "các cơ quan thông tin, tuyên truyền và báo chí"
-        if owner and self.lo[k] == "và" and self.m("HEAD", j):
+        if owner and self.lo[k] == "và" and self.m("OWNER", j):
             return "consume"  # "Văn phòng HĐND và UBND huyện": two owners of one office
         if self.starts_agency(j):
             return "split"
@@ -464,7 +468,8 @@ class _Parser:
             return "consume"  # "Sở Lao động, Thương binh và Xã hội"
         return "end"
 
-    def parse_list(self, k: int, mode: str, trigger: bool, until: int = 0) -> list[_Segment] | None:
+    def parse_list(self, k: int, mode: str, trigger: bool, until: int = 0,
+                   wrap: bool = True) -> list[_Segment] | None:
         """Segments of an addressee list starting at token k, or None when the text there is no
         addressee list in this mode (heading: may end at the line end; subject: the work must follow)."""
         k = self.nxt(k)
@@ -474,7 +479,7 @@ class _Parser:
                 k = self.nxt(k + 1)
         segments: list[_Segment] = []
         while k < self.n:
-            seg = self.segment(k, listed=bool(segments), until=until)
+            seg = self.segment(k, listed=bool(segments), until=until, wrap=wrap)
             if seg is None:
                 if segments:
                     segments[-1].stop = "end"
@@ -519,7 +524,7 @@ def _generic(words: list[str]) -> bool:
                               + lex.folded.get("collective", []))
         if not bare.strip():
             return True
-    return not _strip_phrases(text, lex.folded.get("generic", [])).strip()
+    return not _strip_phrases(text, lex.folded.get("generic", []) + list(_place_words())).strip()
 
 
 class _Namer:
@@ -565,7 +570,10 @@ class _Namer:
                 allow_generic and seg.kind == "collective" and _specific_enough(words)):
             return None
         text = " ".join(p.nt.text[a:b].split()).rstrip(" ,;:.–-")
-        if seg.kind == "collective" and inherit_cac and not seg.cac:
+        # a plural kind of body reads "các …": after another "các" of the list ("các sở, ban, ngành Thành
+        # phố, cơ quan thông tấn báo chí"), or when generic ("Thủ trưởng cơ quan, đơn vị có liên quan")
+        if seg.kind == "collective" and not seg.cac and (
+                inherit_cac and not seg.lead or _generic([fold_words(w) for w in words])):
             text = "các " + text
         if seg.kind == "bare":
             suffix = _bare_suffix(self.lex.heads[seg.head]["bare_suffix"], self.level)
@@ -577,9 +585,52 @@ class _Namer:
         text = text[:1].upper() + text[1:]
         return text, a, b
 
+    def places_named(self, seg: _Segment) -> list[tuple[str, int, int]]:
+        """A place-named body written once for several named places ("Ủy ban nhân dân thành phố Hà Nội,
+        thành phố Hồ Chí Minh và tỉnh Quảng Ninh"): one name per place, else []."""
+        p = self.p
+        k = seg.start
+        owner = p.m("OWNER", k)
+        if seg.kind != "head" or not owner:
+            return []
+        head = " ".join(p.nt.text[p.idx[k]:p.char_end(owner - 1)].split())
+        groups: list[tuple[int, int]] = []
+        k = p.nxt(owner)
+        while k < seg.end:
+            loc = p.m("LOC", k)
+            if not loc or not p.cap(p.nxt(loc)):
+                return []
+            j = p.nxt(loc)
+            while j < seg.end and p.cap(j):
+                j = p.nxt(j + 1)
+            groups.append((k, p.prev(j) + 1))
+            if j < seg.end and (p.t[j] == "," or p.lo[j] == "và"):
+                j = p.nxt(j + 1)
+            elif j < seg.end:
+                return []
+            k = j
+        if len(groups) < 2:
+            return []
+        return [(f"{head} {' '.join(p.nt.text[p.idx[s]:p.char_end(e - 1)].split())}", p.idx[s], p.char_end(e - 1))
+                for s, e in groups]
+
     def dangling(self, text: str) -> bool:
         folded = fold_words(text)
         return any(folded.endswith(" " + d) for d in self.lex.folded.get("dangling", []))
+
+
+def _share_place(names: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
+    """Organs listed before a place-named body share its place: "Thường trực Hội đồng nhân dân, …
+    và đại biểu Hội đồng nhân dân thành phố" → "Thường trực Hội đồng nhân dân thành phố"."""
+    if len(names) < 2:
+        return names
+    last = names[-1][0]
+    for owner in lexicon().kinds.get("place_owner", []):
+        m = re.search(rf"(?i:(?<!\w){re.escape(owner)})\s+(\S.*)$", last)
+        if m and _place_words() & {agency_key(" ".join(m.group(1).split()[:2])), agency_key(m.group(1).split()[0])}:
+            ending = re.compile(rf"(?i:(?<!\w){re.escape(owner)})$")
+            return [(f"{n} {m.group(1)}" if ending.search(n) else n, a, b) for n, a, b in names[:-1]] + names[-1:]
+    return names
 
 
 def _specific_enough(words: list[str]) -> bool:
@@ -706,7 +757,7 @@ def _field_items(p: _Parser, nt: NormText, lines: list[_Line], i: int, at: int) 
     out = []
     k, end = p.tok_at(at), p.tok_at(ln.end)
     while k < end:
-        segs = p.parse_list(k, "heading", trigger=False)
+        segs = p.parse_list(k, "heading", trigger=False, wrap=False)
         if segs:
             out.append(_Item(None, ln.level, segs, "field", scope=scope, generic=True))
             k = segs[-1].at
@@ -833,14 +884,15 @@ def find_agencies(doc: Doc, nt: NormText, plan: dict) -> list[Agency]:
     items = _items(p, nt, lines, parts)
     for it in items:
         cac = False
+        names = []
         for seg in it.segments:
             cac = cac or seg.cac
-            named = namer.name(seg, cac, it.generic)
-            if named is None:
-                continue
-            key = namer.key(named[0])
+            named = namer.places_named(seg) or [namer.name(seg, cac, it.generic)]
+            names.extend(n for n in named if n is not None)
+        for name, a, b in _share_place(names):
+            key = namer.key(name)
             if key and not namer.is_own(key):
-                it.names.append((key, *named))
+                it.names.append((key, name, a, b))
     items = [it for it in items if it.names]
     _scopes(items, lines, parts, len(nt.text))
 
