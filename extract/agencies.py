@@ -447,7 +447,7 @@ class _Parser:
 
     def after_separator(self, k: int, kind: str, bare: bool, owner: bool) -> str:
         sep = self.t[k]
-        j = self.nxt(k + 1)
+        j = self.after_sep(k)
         if self.eol(j):
             return "end"
         if sep == ";":
@@ -468,6 +468,23 @@ class _Parser:
             return "consume"  # "Sở Lao động, Thương binh và Xã hội"
         return "end"
 
+    def work_follows(self, k: int, reach: int = 10) -> bool:
+        """A predicate follows within `reach` words of the same clause."""
+        for j in range(k + 1, min(self.n, k + 1 + 2 * reach)):
+            if self.t[j] in ";.:" or "\n" in self.t[j]:
+                return False
+            if not self.cap(j) and self.m("PRED", j):
+                return True
+        return False
+
+    def after_sep(self, k: int) -> int:
+        """The token after separator k; a list goes on past the end of a line after ";" (the
+        normaliser starts a new line there)."""
+        j = self.nxt(k + 1)
+        if self.t[k] == ";" and j < self.n and self.eol(j):
+            j = self.nxt(j + 1)
+        return j
+
     def parse_list(self, k: int, mode: str, trigger: bool, until: int = 0,
                    wrap: bool = True) -> list[_Segment] | None:
         """Segments of an addressee list starting at token k, or None when the text there is no
@@ -487,7 +504,7 @@ class _Parser:
             segments.append(seg)
             if seg.stop != "sep":
                 break
-            k = self.nxt(seg.at + 1)
+            k = self.after_sep(seg.at)
         if not segments:
             return None
         last = segments[-1]
@@ -495,6 +512,8 @@ class _Parser:
         if stop in ("end", "sep"):
             j = self.nxt(at + 1) if at < self.n and self.t[at] == "," else at
             stop = "pred" if j < self.n and (self.m("PRED", j) or self.m("QUAL", j)) else "end"
+            if stop == "end" and self.t[at] in (",", "và") and self.work_follows(at):
+                stop = "pred"  # "… và các tập thể, cá nhân liên quan chịu trách nhiệm": a tail of no body
         if stop == "punct":
             stop = "colon" if self.t[at] == ":" else "punct"
         accepted = {"heading": ("eol", "punct", "colon", "pred", "wrap"), "subject": ("pred", "colon")}[mode]
@@ -566,6 +585,8 @@ class _Namer:
         if seg.kind == "formula":
             return self.lex.formulas[seg.head], a, b
         words = [w for w in p.lo[seg.start:seg.end] if w[:1].isalnum() and w not in ("các", "và")]
+        if seg.kind == "collective" and _holds(words, "never_body"):
+            return None
         if not words or _generic([fold_words(w) for w in words]) and not (
                 allow_generic and seg.kind == "collective" and _specific_enough(words)):
             return None
@@ -635,9 +656,13 @@ def _share_place(names: list[tuple[str, int, int]]) -> list[tuple[str, int, int]
 
 def _specific_enough(words: list[str]) -> bool:
     """A generic collective stands for an addressee of its own only when it names bodies, not anyone
-    concerned: "các cơ quan, đơn vị, địa phương" does, "các cơ quan, tổ chức, cá nhân" does not."""
+    concerned: "các cơ quan, đơn vị, địa phương" does, "các cơ quan, tổ chức có liên quan" does not."""
+    return not _holds(words, "not_a_body")
+
+
+def _holds(words: list[str], role: str) -> bool:
     folded = " " + " ".join(fold_words(w) for w in words) + " "
-    return not any(f" {w} " in folded for w in lexicon().folded.get("not_a_body", []))
+    return any(f" {w} " in folded for w in lexicon().folded.get(role, []))
 
 
 @lru_cache(maxsize=4096)
