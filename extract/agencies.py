@@ -269,6 +269,7 @@ class _Item:
     names: list[tuple[str, str, int, int]] = field(default_factory=list)  # (key, name, start, end)
     scope: tuple[int, int] = (0, 0)
     generic: bool = False   # a generic collective ("Các cơ quan, đơn vị, địa phương") counts here
+    deadlines: list[str] | None = None   # read from a table's own column instead of the scope
 
 
 class _Parser:
@@ -421,8 +422,11 @@ class _Parser:
                     k += 1
                     first = False
                     continue
-                stop = "sep" if decision == "split" else "end"
+                stop = {"split": "sep", "apposition": "punct"}.get(decision, "end")
                 return _Segment(start, self._last(k), kind, head, cac, stop, k, led)
+            if t == "&" and self.word(k + 1):  # "Sở KH&CN"
+                k += 1
+                continue
             if not self.word(k) and not t.isdigit():
                 return _Segment(start, self._last(k), kind, head, cac, "punct", k, led)
             after_sep = self.t[self.prev(k)] in ",–-" or self.lo[self.prev(k)] == "và"
@@ -453,7 +457,9 @@ class _Parser:
         if sep == ";":
             return "split" if self.starts_agency(j) or self.collective_at(j, True) else "end"
         if sep in "–-":  # "Sở Lao động - Thương binh và Xã hội", but "Sở Tài chính - Cơ quan thường trực"
-            return "consume" if self.cap(j) and not (self.starts_agency(j) or self.m("COLL", j)) else "end"
+            if self.starts_agency(j) or self.m("COLL", j):
+                return "apposition"
+            return "consume" if self.cap(j) else "end"
         if kind == "collective" and self.m("DESCRIPTOR", j):
             return "consume"  # "các cơ quan thông tin, tuyên truyền và báo chí"
         if owner and self.lo[k] == "và" and self.m("OWNER", j):
@@ -473,7 +479,9 @@ class _Parser:
         for j in range(k + 1, min(self.n, k + 1 + 2 * reach)):
             if self.t[j] in ";.:" or "\n" in self.t[j]:
                 return False
-            if not self.cap(j) and self.m("PRED", j):
+            if self.cap(j):
+                return False  # a name would be skipped
+            if self.m("PRED", j):
                 return True
         return False
 
@@ -672,6 +680,8 @@ def _key(name: str, places: tuple[str, ...]) -> str:
     "Sở Nội vụ thành phố Hà Nội" = "Sở Nội vụ") or of key_drop ("… có liên quan"), "trực thuộc" =
     "thuộc", and a list of places in any order ("xã, phường" = "phường, xã")."""
     lex = lexicon()
+    for short, long in _joined_abbreviations():
+        name = short.sub(long, name)
     k = " " + agency_key(name) + " "
     k = k.replace(" trực thuộc ", " thuộc ")
     tails = [agency_key(p) for p in (*places, *lex.kinds.get("key_drop", []))]
@@ -706,6 +716,14 @@ def _sorted_places(key: str) -> str:
             i += 1
     out.extend(sorted(run))
     return " ".join(out)
+
+
+@lru_cache(maxsize=1)
+def _joined_abbreviations() -> tuple[tuple[re.Pattern, str], ...]:
+    """The abbreviations written with "&" ("Sở KH&CN"), which the name key's punctuation fold would
+    break apart before vbgraph.extract.names expands them."""
+    return tuple((re.compile(rf"(?<!\w){re.escape(r['short'])}(?!\w)", re.I), r["long"])
+                 for r in read_table("abbreviations.csv") if "&" in r["short"])
 
 
 @lru_cache(maxsize=1)
@@ -789,6 +807,92 @@ def _field_items(p: _Parser, nt: NormText, lines: list[_Line], i: int, at: int) 
         k = next((s + 1 for s in range(k, end) if p.t[s] == ";"), end)
         k = p.nxt(k)
     return out
+
+
+def _table_items(p: _Parser, nt: NormText, year: int | None, issued: str | None) -> list[_Item]:
+    """The rows of a task table whose header has a lead column ("Cơ quan chủ trì") and maybe a time
+    column ("Thời gian hoàn thành"): the lead cell's addressees, with the time cell's deadline.  Rows
+    are read from the source's "|" cells (markdown or one cell a line) and found again in the
+    normalised text in order."""
+    if "|" not in nt.original:
+        return []
+    label, time = _field_label(), _time_label()
+    out: list[_Item] = []
+    cursor = 0
+    header: list[str] | None = None
+    lead = when = -1
+    for row in _table_rows(nt.original):
+        if any(label.fullmatch(c + ":") for c in row):
+            # a header's cells are short; a layout that put no row break before it keeps longer text
+            first = len(row)
+            while first and len(row[first - 1].split()) <= _HEADER_WORDS:
+                first -= 1
+            header = row = row[first:]
+            lead = next(i for i, c in enumerate(row) if label.fullmatch(c + ":"))
+            when = next((i for i, c in enumerate(row) if time.fullmatch(c)), -1)
+            continue
+        if header is None or len(row) != len(header):
+            continue
+        at = -1
+        for i, cell in enumerate(row):  # every cell, so that a later search starts after this row
+            found = nt.text.find(cell, cursor)
+            if found >= 0:
+                cursor = found + len(cell)
+                at = found if i == lead else at
+        segs = p.parse_list(p.tok_at(at), "heading", trigger=False, wrap=False) if at >= 0 else None
+        if not segs:
+            continue
+        deadlines = []
+        if when >= 0:
+            cell = row[when]
+            single = not time.fullmatch(header[when]).group("done")
+            deadlines = _cell_deadlines(cell, single, year, issued)
+        out.append(_Item(None, 0, segs, "table", scope=(at, at + len(row[lead])), generic=True,
+                         deadlines=deadlines))
+    return out
+
+
+_HEADER_WORDS = 8
+
+
+def _table_rows(text: str) -> list[list[str]]:
+    """Cells between "|" marks, a row ending where only blanks and a line break stand between two
+    marks; markup and blanks of a cell collapsed as the normaliser does."""
+    rows, row = [], []
+    for cell in text.split("|")[1:]:
+        if not cell.strip() and "\n" in cell:
+            if row:
+                rows.append(row)
+            row = []
+            continue
+        cleaned = " ".join(cell.replace("*", " ").split())
+        if cleaned and not re.fullmatch(r":?-{2,}:?", cleaned):
+            row.append(cleaned)
+    if row:
+        rows.append(row)
+    return rows
+
+
+def _cell_deadlines(cell: str, single: bool, year: int | None, issued: str | None) -> list[str]:
+    if _recurring().search(cell):
+        return []
+    out = []
+    for d in find_dates(cell) + find_periods(cell):
+        if single and d.period:
+            continue
+        iso = complete(d.iso, year)
+        if iso and not (issued and iso < issued[:len(iso)]):
+            out.append(iso)
+    return out[-1:]   # "Từ tháng 10 đến tháng 12/2025": the time limit is the last date
+
+
+@lru_cache(maxsize=1)
+def _time_label() -> re.Pattern:
+    """A table's time column: "Thời gian/hạn hoàn thành" (any date is a time limit) or "Thời gian thực
+    hiện" (a single one is)."""
+    single = "|".join(re.escape(w) for w in lexicon().kinds.get("deadline_single", []))
+    done = "|".join(re.escape(w) for w in lexicon().kinds.get("deadline_column", []))
+    return re.compile(rf"(?i:(?P<done>{done})|{single})\s*:?")
 
 
 # a field of a task ("Thời gian thực hiện: …"): a few words and a colon
@@ -906,7 +1010,7 @@ def find_agencies(doc: Doc, nt: NormText, plan: dict) -> list[Agency]:
     namer = _Namer(p, plan)
     lines = _lines(nt.text)
     parts = _parts(nt.text, lines)
-    items = _items(p, nt, lines, parts)
+    items = _items(p, nt, lines, parts) + _table_items(p, nt, plan.get("year"), plan.get("date"))
     for it in items:
         cac = False
         names = []
@@ -927,7 +1031,7 @@ def find_agencies(doc: Doc, nt: NormText, plan: dict) -> list[Agency]:
     scope = "national" if plan.get("level") in ("national", "party") else plan.get("province")
     sentence_starts = [a for a, _ in nt.sentences]
     for it in sorted(items, key=lambda x: x.names[0][2]):
-        deadlines = _deadlines(nt, it.scope, year, issued)
+        deadlines = _deadlines(nt, it.scope, year, issued) if it.deadlines is None else it.deadlines
         tasks = _tasks(nt, sentence_starts, it.scope)
         for key, name, a, b in it.names:
             ag = found.get(key)

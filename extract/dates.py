@@ -13,7 +13,7 @@ _WS = r"[ \t\n\u00a0]{1,4}"
 _NUMERIC = re.compile(r"(?<![\d/.-])(\d{1,2})[/.-](\d{1,2})(?:[/.-](\d{4}))?(?![\d/])")
 _SPELLED = re.compile(
     rf"(?i:ngày){_WS}(\d{{1,2}}){_WS}(?i:tháng){_WS}(\d{{1,2}})(?:{_WS}(?i:năm){_WS}(\d{{4}}))?")
-_MONTH = re.compile(rf"(?i:tháng){_WS}(\d{{1,2}})(?:{_WS}(?i:năm)|/){_WS}?(\d{{4}})")
+_MONTH = re.compile(rf"(?i:tháng){_WS}(\d{{1,2}})(?:{_WS}(?i:năm)|/)(?:{_WS})?(\d{{4}})")
 _YEAR_AFTER = rf"[ \t]{{0,2}}(?:[/-]|{_WS}(?i:năm))(?:{_WS})?(\d{{4}})(?!\d)"
 _QUARTER = re.compile(rf"(?<!\w)(?i:qu[ýíy]){_WS}(IV|III|II|I|[1-4])(?![\w]){_YEAR_AFTER}")
 _MONTH_RANGE = re.compile(rf"(?i:tháng){_WS}(\d{{1,2}})[ \t]{{0,2}}[-–][ \t]{{0,2}}(\d{{1,2}}){_YEAR_AFTER}")
