@@ -141,7 +141,8 @@ def lexicon() -> _Lexicon:
 _LABELS = {"HEAD": "head", "COLL": "collective", "LOC": "locality", "LEADER": "leader",
            "TRIGGER": "trigger", "TRIGGER_ANY": "trigger_any", "PRED": "predicate",
            "QUAL": "qualifier", "GENERIC": "generic", "GENERIC_ANY": "generic_any", "FORMULA": "formula",
-           "DESCRIPTOR": "descriptor", "OPEN": "open", "OWNER": "place_owner"}
+           "DESCRIPTOR": "descriptor", "OPEN": "open", "OWNER": "place_owner", "CLOSING": "closing",
+           "PASSIVE": "passive"}
 
 
 @lru_cache(maxsize=8)
@@ -442,6 +443,12 @@ class _Parser:
                 return _Segment(start, self._last(k), kind, head, cac, "wrap", k, led)
             owner = bool(self.m("HEAD", k))
             bare = False
+            if self.m("CLOSING", k) and not self.m("QUAL", k):
+                k = self.m("CLOSING", k)
+                j = self.nxt(k)
+                if not (self.eol(j) or self.t[j] in ",;:." or self.lo[j] == "và"):
+                    return _Segment(start, self._last(j), kind, head, cac, "pred", j, led)
+                continue
             k = max(k + 1, self.m("LOC", k), self.m("HEAD", k))
             first = False
 
@@ -596,7 +603,8 @@ class _Namer:
         if seg.kind == "collective" and _holds(words, "never_body"):
             return None
         if not words or _generic([fold_words(w) for w in words]) and not (
-                allow_generic and seg.kind == "collective" and _specific_enough(words)):
+                allow_generic and seg.kind == "collective" and _specific_enough(words)
+                and not (seg.at < p.n and p.m("PASSIVE", seg.at))):
             return None
         text = " ".join(p.nt.text[a:b].split()).rstrip(" ,;:.–-")
         # a plural kind of body reads "các …": after another "các" of the list ("các sở, ban, ngành Thành
@@ -910,7 +918,8 @@ def _clause_items(p: _Parser, nt: NormText, starts: list[int], i: int, ln: _Line
     line_end = p.tok_at(lines[i + 1].end if ln.lone and i + 1 < len(lines) else ln.end)
     first_end = _sentence_at(nt, starts, ln.content)[1]
     for j in range(k, line_end if not opened else k):
-        if p.idx[j] >= first_end or p.head_at(j, False) and p.t[p.prev(j)] != ",":
+        if p.idx[j] >= first_end or (p.head_at(j, False) or p.lo[j] == "các" and p.m("COLL", p.nxt(j + 1))) \
+                and p.t[p.prev(j)] != ",":
             break  # a body named before the comma is an object ("Phối hợp với Ban Dân vận, …")
         if p.t[p.prev(j)] == "," and (p.m("LEADER", j) or p.head_at(j, False)
                                       or p.lo[j] == "các" and p.m("COLL", p.nxt(j + 1))):
