@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from itertools import accumulate
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -64,33 +65,19 @@ def fine_doc(vocab: Vocab, text: str) -> Doc:
     return Doc(vocab, words=words, spaces=spaces)
 
 
+# a word or a punctuation mark with the one blank after it, or any other run of blanks
+_PIECE = re.compile(r"(\w+|[^\w\s])( )?|(\s+)")
+
+
 def _tokenise(text: str) -> tuple[list[str], list[bool], list[int]]:
-    """(words, spaces, start offsets) of the tokens `fine_doc` makes."""
-    words: list[str] = []
-    spaces: list[bool] = []
-    starts: list[int] = []
-    pos = 0
-    for m in _TOKEN.finditer(text):
-        _add_gap(words, spaces, starts, text[pos:m.start()], pos)
-        words.append(m.group())
-        spaces.append(False)
-        starts.append(m.start())
-        pos = m.end()
-    _add_gap(words, spaces, starts, text[pos:], pos)
+    """(words, spaces, start offsets) of the tokens `fine_doc` makes: one blank after a token is its
+    trailing space, other blanks (line breaks, runs) are tokens of their own.  One findall and list
+    comprehensions, as the agency finder tokenises every document's whole text."""
+    found = _PIECE.findall(text)
+    words = [w or gap for w, _, gap in found]
+    spaces = [sp == " " for _, sp, _ in found]
+    starts = [0, *accumulate(len(w) + s for w, s in zip(words, spaces))][:-1]
     return words, spaces, starts
-
-
-def _add_gap(words: list[str], spaces: list[bool], starts: list[int], gap: str, at: int) -> None:
-    if not gap:
-        return
-    if words and not words[-1].isspace() and gap[0] == " ":
-        spaces[-1] = True
-        gap = gap[1:]
-        at += 1
-    if gap:
-        words.append(gap)
-        spaces.append(False)
-        starts.append(at)
 
 
 def phrase_tokens(phrase: str) -> list[str]:
@@ -274,9 +261,11 @@ class _Item:
 
 
 class _Parser:
-    def __init__(self, vocab: Vocab, nt: NormText):
+    def __init__(self, vocab: Vocab, nt: NormText, keep: list[tuple[int, int]] | None = None):
+        """Tokens and word classes of the text; only the spans in `keep` (the lines that can name
+        addressees) are tokenised, the rest stands as blanks, so offsets stay those of nt.text."""
         self.nt = nt
-        self.t, spaces, self.idx = _tokenise(nt.text)
+        self.t, spaces, self.idx = _tokenise(nt.text if keep is None else blank_outside(nt.text, keep))
         self.lo = [w.lower() for w in self.t]
         self.n = len(self.t)
         fdoc = Doc(vocab, words=self.t, spaces=spaces)
@@ -558,7 +547,8 @@ def _generic(words: list[str]) -> bool:
                               + lex.folded.get("collective", []))
         if not bare.strip():
             return True
-    return not _strip_phrases(text, lex.folded.get("generic", []) + list(_place_words())).strip()
+    phrases = sorted([*lex.folded.get("generic", []), *_place_words()], key=len, reverse=True)
+    return not _strip_phrases(text, phrases).strip()
 
 
 class _Namer:
@@ -817,15 +807,48 @@ def _field_items(p: _Parser, nt: NormText, lines: list[_Line], i: int, at: int) 
     return out
 
 
-def _table_items(p: _Parser, nt: NormText, year: int | None, issued: str | None) -> list[_Item]:
+def blank_outside(text: str, keep: list[tuple[int, int]]) -> str:
+    """`text` with everything outside the kept spans blanked (line breaks stay)."""
+    out, pos = [], 0
+    for a, b in sorted(keep):
+        if a > pos:
+            out.append(re.sub(r"[^\n]", " ", text[pos:a]))
+        if b > pos:
+            out.append(text[max(a, pos):b])
+            pos = b
+    out.append(re.sub(r"[^\n]", " ", text[pos:]))
+    return "".join(out)
+
+
+def _kept_lines(nt: NormText, lines: list[_Line], parts: list[tuple[int, int]],
+                cells: list[tuple[int, int, list[str]]]) -> list[tuple[int, int]]:
+    """The spans the addressee parser reads: enumerated headings (and the line a lone mark heads),
+    the lines of the parts that assign tasks, task fields, the lead cells of task tables, and a line
+    that goes on a list the line before ended with ";"."""
+    in_part = set()
+    for a, b in parts:
+        in_part.update(range(a, b))
+    label = _field_label()
+    keep = [(a, b) for a, b, _ in cells]
+    wanted = False
+    for i, ln in enumerate(lines):
+        wanted = (ln.heading or ln.absorbed or i in in_part or label.match(nt.text, ln.content, ln.end)
+                  or wanted and nt.text[ln.start:ln.end].lstrip()[:1].isupper())
+        if wanted:
+            keep.append((ln.start, ln.end))
+        wanted = bool(wanted) and nt.text[ln.start:ln.end].rstrip().endswith(";")
+    return keep
+
+
+def _table_cells(nt: NormText, year: int | None, issued: str | None) -> list[tuple[int, int, list[str]]]:
     """The rows of a task table whose header has a lead column ("Cơ quan chủ trì") and maybe a time
-    column ("Thời gian hoàn thành"): the lead cell's addressees, with the time cell's deadline.  Rows
-    are read from the source's "|" cells (markdown or one cell a line) and found again in the
-    normalised text in order."""
+    column ("Thời gian hoàn thành"): (start, end) of the lead cell in nt.text and the time cell's
+    deadline.  Rows are read from the source's "|" cells (markdown or one cell a line) and found again
+    in the normalised text in order."""
     if "|" not in nt.original:
         return []
     label, time = _field_label(), _time_label()
-    out: list[_Item] = []
+    out: list[tuple[int, int, list[str]]] = []
     cursor = 0
     header: list[str] | None = None
     lead = when = -1
@@ -847,16 +870,22 @@ def _table_items(p: _Parser, nt: NormText, year: int | None, issued: str | None)
             if found >= 0:
                 cursor = found + len(cell)
                 at = found if i == lead else at
-        segs = p.parse_list(p.tok_at(at), "heading", trigger=False, wrap=False) if at >= 0 else None
-        if not segs:
+        if at < 0:
             continue
         deadlines = []
         if when >= 0:
-            cell = row[when]
             single = not time.fullmatch(header[when]).group("done")
-            deadlines = _cell_deadlines(cell, single, year, issued)
-        out.append(_Item(None, 0, segs, "table", scope=(at, at + len(row[lead])), generic=True,
-                         deadlines=deadlines))
+            deadlines = _cell_deadlines(row[when], single, year, issued)
+        out.append((at, at + len(row[lead]), deadlines))
+    return out
+
+
+def _table_items(p: _Parser, cells: list[tuple[int, int, list[str]]]) -> list[_Item]:
+    out = []
+    for at, end, deadlines in cells:
+        segs = p.parse_list(p.tok_at(at), "heading", trigger=False, wrap=False)
+        if segs:
+            out.append(_Item(None, 0, segs, "table", scope=(at, end), generic=True, deadlines=deadlines))
     return out
 
 
@@ -1015,11 +1044,12 @@ def _tasks(nt: NormText, starts: list[int], scope: tuple[int, int]) -> list[str]
 def find_agencies(doc: Doc, nt: NormText, plan: dict) -> list[Agency]:
     """Agencies given tasks, in order of first mention, each with scope = the plan's province,
     sorted ISO deadlines, the evidence of every mention (span in nt.text) and the task sentences."""
-    p = _Parser(doc.vocab, nt)
-    namer = _Namer(p, plan)
     lines = _lines(nt.text)
     parts = _parts(nt.text, lines)
-    items = _items(p, nt, lines, parts) + _table_items(p, nt, plan.get("year"), plan.get("date"))
+    cells = _table_cells(nt, plan.get("year"), plan.get("date"))
+    p = _Parser(doc.vocab, nt, _kept_lines(nt, lines, parts, cells))
+    namer = _Namer(p, plan)
+    items = _items(p, nt, lines, parts) + _table_items(p, cells)
     for it in items:
         cac = False
         names = []

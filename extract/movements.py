@@ -25,7 +25,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
-from vbgraph.extract.agencies import fine_doc, phrase_tokens
+from vbgraph.extract.agencies import blank_outside, fine_doc, phrase_tokens
 from vbgraph.extract.names import agency_key, movement_key
 from vbgraph.extract.models import Evidence, Movement
 from vbgraph.extract.tables import read_table
@@ -196,7 +196,16 @@ def _enumerated(text: str) -> list[tuple[int, int, str]]:
 
 
 def _known(vocab: Vocab, nt: NormText) -> list[tuple[int, int, str]]:
-    fdoc = fine_doc(vocab, nt.text)
+    # only the lines that hold a trigger are tokenised: the name must follow one on its line
+    text = nt.text
+    keep = []
+    for m in _trigger_re().finditer(text):
+        start = text.rfind("\n", 0, m.start()) + 1
+        end = text.find("\n", m.end())
+        keep.append((start, len(text) if end < 0 else end))
+    if not keep:
+        return []
+    fdoc = fine_doc(vocab, blank_outside(text, keep))
     names, triggers = _matchers(vocab)
     trigger_ends = {e for _, s, e in triggers(fdoc) if not _plural(fdoc, s)}
     out = []
@@ -207,6 +216,11 @@ def _known(vocab: Vocab, nt: NormText) -> list[tuple[int, int, str]]:
         if before in trigger_ends:
             out.append((fdoc[s].idx, fdoc[e - 1].idx + len(fdoc[e - 1].text), "movement.known"))
     return out
+
+
+@lru_cache(maxsize=1)
+def _trigger_re() -> re.Pattern:
+    return re.compile(rf"(?i:{_alternation(_cues().get('trigger', []))})")
 
 
 def _plural(fdoc: Doc, s: int) -> bool:
