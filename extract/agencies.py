@@ -30,7 +30,7 @@ from __future__ import annotations
 import bisect
 import re
 from itertools import accumulate
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from spacy.matcher import PhraseMatcher
@@ -566,8 +566,10 @@ class _Namer:
             before = fold_words(issuer[: -len(province)])
             places.update(w for w in self.lex.folded.get("locality", []) if before.endswith(" " + w))
         self.places = tuple(sorted(p for p in places if p))
-        self.own_keys = {self.key(x) for x in own}
         self.issuer = self.key(issuer) if issuer else ""
+        # how a plan calls its own issuer ("UBND tỉnh"); not when another body issued it (an HĐND's
+        # resolution gives the UBND tasks)
+        self.own_keys = {k for k in (self.key(x) for x in own) if not self.issuer or self.issuer == k}
 
     def key(self, name: str) -> str:
         return _key(name, self.places)
@@ -681,7 +683,7 @@ def _key(name: str, places: tuple[str, ...]) -> str:
     for short, long in _joined_abbreviations():
         name = short.sub(long, name)
     k = " " + agency_key(name) + " "
-    k = k.replace(" trực thuộc ", " thuộc ")
+    k = k.replace(" trực thuộc ", " thuộc ").replace(" các ", " ")
     tails = [agency_key(p) for p in (*places, *lex.kinds.get("key_drop", []))]
     changed = True
     while changed:
@@ -753,11 +755,10 @@ def _items(p: _Parser, nt: NormText, lines: list[_Line], parts: list[tuple[int, 
             in_part[i] = True
     items: list[_Item] = []
     starts = [a for a, _ in nt.sentences]
-    field_label = _field_label()
     for i, ln in enumerate(lines):
         if ln.absorbed or ln.blocked:
             continue
-        label = field_label.match(nt.text, ln.content, ln.end)
+        label = _field_at(nt.text, ln)
         if label:
             items.extend(_field_items(p, nt, lines, i, label.end()))
             continue
@@ -784,6 +785,17 @@ def _field_label() -> re.Pattern:
     return re.compile(rf"(?i:{alts})\s*:\s*")
 
 
+def _field_at(text: str, ln: _Line) -> re.Match | None:
+    """A task field's label on the line: at its start, or capitalised after a heading the normaliser
+    joined to it ("2. Tập huấn Đơn vị chủ trì thực hiện: …")."""
+    label = _field_label()
+    m = label.match(text, ln.content, ln.end)
+    if m or not ln.heading:
+        return m
+    return next((m for m in label.finditer(text, ln.content, ln.end)
+                 if text[m.start()].isupper() and text[m.start() - 1] == " "), None)
+
+
 def _field_items(p: _Parser, nt: NormText, lines: list[_Line], i: int, at: int) -> list[_Item]:
     """A task's lead field ("Cơ quan chủ trì: Sở Nội vụ, Sở Tư pháp"; "Cơ quan thực hiện: Sở A chủ trì
     …; Sở B và các sở, ngành chủ động …"): every addressee list it opens, its deadlines those of the
@@ -791,7 +803,7 @@ def _field_items(p: _Parser, nt: NormText, lines: list[_Line], i: int, at: int) 
     ln = lines[i]
     j = i + 1
     while j < len(lines) and not (lines[j].kind in ("num", "num2", "letter", "roman", "article", "chapter")
-                                  or lines[j].blocked or _field_label().match(nt.text, lines[j].content, lines[j].end)
+                                  or lines[j].blocked or _field_at(nt.text, lines[j])
                                   or lines[j].kind == "bullet" and not _LABELLED.match(nt.text, lines[j].content)):
         j += 1
     scope = (ln.start, (lines[j].start if j < len(lines) else len(nt.text)) - 1)
@@ -808,16 +820,22 @@ def _field_items(p: _Parser, nt: NormText, lines: list[_Line], i: int, at: int) 
 
 
 def blank_outside(text: str, keep: list[tuple[int, int]]) -> str:
-    """`text` with everything outside the kept spans blanked (line breaks stay)."""
+    """`text` with everything outside the kept spans blanked (line breaks stay, and a blanked stretch
+    inside a line starts with one, so a kept table cell ends like a line)."""
     out, pos = [], 0
     for a, b in sorted(keep):
         if a > pos:
-            out.append(re.sub(r"[^\n]", " ", text[pos:a]))
+            out.append(_blank(text[pos:a]))
         if b > pos:
             out.append(text[max(a, pos):b])
             pos = b
-    out.append(re.sub(r"[^\n]", " ", text[pos:]))
+    out.append(_blank(text[pos:]))
     return "".join(out)
+
+
+def _blank(gap: str) -> str:
+    blanked = re.sub(r"[^\n]", " ", gap)
+    return blanked if not blanked or blanked[0] == "\n" else "\n" + blanked[1:]
 
 
 def _kept_lines(nt: NormText, lines: list[_Line], parts: list[tuple[int, int]],
@@ -828,11 +846,10 @@ def _kept_lines(nt: NormText, lines: list[_Line], parts: list[tuple[int, int]],
     in_part = set()
     for a, b in parts:
         in_part.update(range(a, b))
-    label = _field_label()
     keep = [(a, b) for a, b, _ in cells]
     wanted = False
     for i, ln in enumerate(lines):
-        wanted = (ln.heading or ln.absorbed or i in in_part or label.match(nt.text, ln.content, ln.end)
+        wanted = (ln.heading or ln.absorbed or i in in_part or _field_at(nt.text, ln)
                   or wanted and nt.text[ln.start:ln.end].lstrip()[:1].isupper())
         if wanted:
             keep.append((ln.start, ln.end))
@@ -884,12 +901,15 @@ def _table_items(p: _Parser, cells: list[tuple[int, int, list[str]]]) -> list[_I
     out = []
     for at, end, deadlines in cells:
         segs = p.parse_list(p.tok_at(at), "heading", trigger=False, wrap=False)
+        last = p.tok_at(end)   # a row written on one line: the cell ends the names
+        segs = [replace(s, end=min(s.end, last)) for s in segs or [] if s.start < last]
         if segs:
             out.append(_Item(None, 0, segs, "table", scope=(at, end), generic=True, deadlines=deadlines))
     return out
 
 
 _HEADER_WORDS = 8
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
 
 
 def _table_rows(text: str) -> list[list[str]]:
@@ -897,7 +917,8 @@ def _table_rows(text: str) -> list[list[str]]:
     marks; markup and blanks of a cell collapsed as the normaliser does."""
     rows, row = [], []
     for cell in text.split("|")[1:]:
-        if not cell.strip() and "\n" in cell:
+        # blanks with a line break between two marks end a row; a blank line ends the table
+        if not cell.strip() and "\n" in cell or _BLANK_LINE.search(cell):
             if row:
                 rows.append(row)
             row = []

@@ -190,6 +190,174 @@ def test_known_movement_alias_counts_as_the_movement(nlp):
     assert len(movements[0].evidence) == 2
 
 
+# ------------------------------------------------------------------ every kind of document (issue #9)
+
+PROVINCE_2025 = {"province": "Quảng Trị", "district": None, "level": "province", "year": 2025,
+                 "issuer": "UBND tỉnh Quảng Trị", "date": "2025-11-20"}
+
+
+def test_task_fields_name_the_lead_not_the_partners(nlp):
+    text = ("II. NHIỆM VỤ, GIẢI PHÁP\n1. Tuyên truyền Luật\n- Nội dung: phổ biến Luật.\n"
+            "- Cơ quan thực hiện: Sở Nội vụ chủ trì tham mưu; Sở Tư pháp và các sở, ban, ngành tỉnh, "
+            "cơ quan thông tấn báo chí chủ động triển khai.\n- Cơ quan phối hợp: Sở Y tế.\n"
+            "- Thời gian thực hiện: Tháng 12/2025.\n2. Tập huấn\n"
+            "Đơn vị chủ trì thực hiện: Các cơ quan, đơn vị, địa phương.\n"
+            "Thời gian thực hiện: Tháng 11 - 12/2025.\n")
+    _, agencies, _ = run(nlp, text, PROVINCE_2025)
+    assert by_name(agencies) == {"Sở Nội vụ": ["2025-12"], "Sở Tư pháp": ["2025-12"],
+                                 "Các sở, ban, ngành tỉnh": ["2025-12"],
+                                 "Các cơ quan thông tấn báo chí": ["2025-12"],   # plural like the list
+                                 "Các cơ quan, đơn vị, địa phương": []}          # a range is a period
+    assert {e.rule for a in agencies for e in a.evidence} == {"agency.field"}
+
+
+def test_headed_items_with_a_colon_and_a_bare_request(nlp):
+    text = ("VI. TỔ CHỨC THỰC HIỆN\n1. Đề nghị Ban Tuyên giáo và\nDân vận Tỉnh ủy: Ban hành văn bản chỉ đạo.\n"
+            "2. Các cơ quan thông tin, truyền thông của tỉnh: Xây dựng kế hoạch tuyên truyền.\n"
+            "3. Đề nghị: Hiệp hội Doanh nghiệp tỉnh, Hội Nông dân tỉnh, Liên minh Hợp tác xã tỉnh\n"
+            "a) Tuyên truyền, vận động hội viên.\n"
+            "4. Sở Tài chính - Cơ quan thường trực Ban Chỉ đạo\n- Tổng hợp kết quả.\n")
+    _, agencies, _ = run(nlp, text, PROVINCE_2025)
+    assert list(by_name(agencies)) == [
+        "Ban Tuyên giáo và Dân vận Tỉnh ủy",          # the source's line break after "và" is no heading end
+        "Các cơ quan thông tin, truyền thông của tỉnh", "Hiệp hội Doanh nghiệp tỉnh", "Hội Nông dân tỉnh",
+        "Liên minh Hợp tác xã tỉnh", "Sở Tài chính"]
+
+
+def test_a_decisions_executors_are_named_by_their_body(nlp):
+    text = ("Điều 3. Chánh Văn phòng Ủy ban nhân dân tỉnh; Giám đốc Sở Tài chính; Thủ trưởng cơ quan, "
+            "đơn vị có liên quan; Chủ tịch Ủy ban nhân dân các xã, phường;\nThủ trưởng các đơn vị trực thuộc "
+            "tỉnh và các tổ chức, cá nhân liên quan chịu trách nhiệm thi hành Quyết định này./.\n")
+    _, agencies, _ = run(nlp, text, PROVINCE_2025)
+    assert list(by_name(agencies)) == ["Văn phòng Ủy ban nhân dân tỉnh", "Sở Tài chính",
+                                       "Các cơ quan, đơn vị có liên quan", "Ủy ban nhân dân các xã, phường",
+                                       "Các đơn vị trực thuộc tỉnh"]
+
+
+def test_national_formula_places_and_scope(nlp):
+    text = ("Điều 4. Trách nhiệm thi hành\n2. Bộ trưởng, Thủ trưởng cơ quan ngang bộ, Thủ trưởng cơ quan "
+            "thuộc Chính phủ, Chủ tịch Ủy ban nhân dân tỉnh, thành phố trực thuộc Trung ương, cơ quan, tổ "
+            "chức, cá nhân liên quan chịu trách nhiệm thi hành Nghị định này.\n"
+            "d) Ủy ban nhân dân thành phố Hà Nội, thành phố Hải Phòng và tỉnh Quảng Ninh trực tiếp hỗ trợ.\n"
+            "đ) Bộ Tài chính, Bộ Công an chỉ đạo các tập đoàn, tổng công ty: Điện lực Việt Nam.\n")
+    plan = {"province": None, "level": "national", "year": 2025, "issuer": "Chính phủ", "date": "2025-11-25"}
+    _, agencies, _ = run(nlp, text, plan)
+    assert list(by_name(agencies)) == [
+        "Các bộ, cơ quan ngang bộ, cơ quan thuộc Chính phủ",
+        "Ủy ban nhân dân tỉnh, thành phố trực thuộc Trung ương",
+        "Ủy ban nhân dân thành phố Hà Nội", "Ủy ban nhân dân thành phố Hải Phòng",
+        "Ủy ban nhân dân tỉnh Quảng Ninh", "Bộ Tài chính", "Bộ Công an"]
+    assert {a.scope for a in agencies} == {"national"}
+
+
+def test_organs_share_the_place_of_the_body_listed_last(nlp):
+    text = ("Điều 4. Tổ chức thực hiện\n1. Giao Ủy ban nhân dân thành phố triển khai thực hiện Nghị quyết.\n"
+            "2. Giao Thường trực Hội đồng nhân dân, các Ban Hội đồng nhân dân, Tổ đại biểu Hội đồng nhân dân "
+            "và đại biểu Hội đồng nhân dân thành phố trong phạm vi, nhiệm vụ giám sát việc thực hiện.\n")
+    plan = {"province": "Huế", "level": "province", "year": 2025, "issuer": "HĐND thành phố Huế",
+            "date": "2025-11-18"}
+    _, agencies, _ = run(nlp, text, plan)
+    assert list(by_name(agencies)) == [
+        "Ủy ban nhân dân thành phố", "Thường trực Hội đồng nhân dân thành phố",
+        "Các Ban Hội đồng nhân dân thành phố", "Tổ đại biểu Hội đồng nhân dân thành phố",
+        "Đại biểu Hội đồng nhân dân thành phố"]
+
+
+def test_the_issuer_by_its_short_name_is_no_addressee(nlp):
+    text = ("Điều 2. Nguyên tắc làm việc\n1. Ban Chỉ đạo làm việc theo nguyên tắc tập trung dân chủ.\n"
+            "2. Văn phòng Ban Chỉ đạo xây dựng kế hoạch kiểm tra.\n"
+            "Điều 5. Trách nhiệm của Trưởng Ban Chỉ đạo\n"
+            "Điều 20. Bộ Văn hóa, Thể thao và Du lịch chịu trách nhiệm theo dõi.\n")
+    plan = {"province": None, "level": "national", "year": 2025,
+            "issuer": "Ban Chỉ đạo Nhà nước về Du lịch", "date": "2025-11-21"}
+    _, agencies, _ = run(nlp, text, plan)
+    assert list(by_name(agencies)) == ["Văn phòng Ban Chỉ đạo", "Bộ Văn hóa, Thể thao và Du lịch"]
+
+
+def test_directive_addressees_and_post_2025_units(nlp):
+    text = ("Ủy ban nhân dân tỉnh yêu cầu:\n1. Ủy ban nhân dân các xã,\nphường, đặc khu Cồn Cỏ:\n"
+            "- Thực hiện đầy đủ trách nhiệm quản lý.\n2. Sở Nông nghiệp và Môi trường\n"
+            "- Báo cáo Ủy ban nhân dân tỉnh trước ngày 25/12 hàng năm.\n"
+            "3. Các sở, ban, ngành liên quan theo chức năng phối hợp thực hiện.\n"
+            "Yêu cầu Giám đốc các sở, ban, ngành; Thủ trưởng các cơ quan, đơn vị có liên quan thực hiện./.\n")
+    _, agencies, _ = run(nlp, text, PROVINCE_2025)
+    assert by_name(agencies) == {"Ủy ban nhân dân các xã, phường, đặc khu Cồn Cỏ": [],
+                                 "Sở Nông nghiệp và Môi trường": [],   # a yearly report is no deadline
+                                 "Các sở, ban, ngành liên quan": []}
+
+
+def test_generic_addressees_count_only_where_a_task_names_them(nlp):
+    text = ("I. MỤC ĐÍCH\nc) Các cơ quan, đơn vị, địa phương bảo đảm tiến độ.\n"
+            "IV. TỔ CHỨC THỰC HIỆN\n1. Các cơ quan, đơn vị, địa phương xây dựng kế hoạch xong trong "
+            "tháng 12/2025.\n2. Các cơ quan, đơn vị được giao chủ trì có trách nhiệm hoàn thành nhiệm vụ.\n"
+            "3. Sở Tư pháp theo dõi; nếu có vướng mắc, đề nghị các cơ quan, đơn vị phản ánh về Sở Tư pháp.\n")
+    _, agencies, _ = run(nlp, text, PROVINCE_2025)
+    assert by_name(agencies) == {"Các cơ quan, đơn vị, địa phương": ["2025-12"], "Sở Tư pháp": []}
+
+
+def test_one_agency_whatever_the_order_of_its_places_or_a_closing_lien_quan(nlp):
+    text = ("IV. TỔ CHỨC THỰC HIỆN\n1. Ủy ban nhân dân các xã, phường, đặc khu chủ trì thực hiện.\n"
+            "2. Ủy ban nhân dân phường, xã, đặc khu báo cáo kết quả.\n"
+            "3. Các sở, ngành có liên quan phối hợp.\n4. Các sở, ngành liên quan xuất cấp vật tư.\n"
+            "5. Sở Nội vụ tỉnh Quảng Trị tổng hợp.\n6. Sở Nội vụ chủ trì.\n")
+    _, agencies, _ = run(nlp, text, PROVINCE_2025)
+    assert list(by_name(agencies)) == ["Ủy ban nhân dân các xã, phường, đặc khu",
+                                       "Các sở, ngành có liên quan", "Sở Nội vụ tỉnh Quảng Trị"]
+
+
+def test_deadlines_in_every_form_and_never_before_the_document(nlp):
+    text = ("IV. TỔ CHỨC THỰC HIỆN\n1. Sở Tài chính\n- Tham mưu. Thời gian hoàn thành: Tháng 11 - 12/2025.\n"
+            "- Tổng hợp. Thời gian hoàn thành: Trước ngày 31/5/2026.\n"
+            "- Lập kế hoạch trước ngày 15/11/2025.\n"                     # before the document's date
+            "2. Sở Xây dựng\n- Rà soát. Thời gian hoàn thành: Quí IV-2025.\n"
+            "- Kiểm tra. Thời gian thực hiện: Quý IV năm 2025 và các năm tiếp theo.\n"
+            "3. Sở Công Thương\n- Báo cáo trước ngày 01/6 và 15/11 hằng năm.\n"
+            "- Thời gian thực hiện: Từ tháng 11/2025 đến khi kết thúc.\n")
+    _, agencies, _ = run(nlp, text, PROVINCE_2025)
+    assert by_name(agencies) == {"Sở Tài chính": ["2025-12", "2026-05-31"], "Sở Xây dựng": ["2025-12"],
+                                 "Sở Công Thương": []}
+
+
+def test_a_task_table_gives_its_lead_and_time_columns(nlp):
+    text = ("KẾ HOẠCH\nPHỤ LỤC\n\n| STT | Tên nhiệm vụ | Cơ quan chủ trì | Cơ quan phối hợp | Thời gian hoàn thành |\n"
+            "|---|---|---|---|---|\n"
+            "| 1 | Xây dựng Bộ tiêu chí | Sở KH&CN | Sở Nội vụ; các sở, ngành | Quí IV-2025 |\n"
+            "| 2 | Biểu dương, khen thưởng | Sở Nội vụ | Sở KH&CN | Thường xuyên, hằng năm |\n"
+            "| 3 | Hỗ trợ doanh nghiệp | Sở Công Thương | UBND các xã, phường | Tháng 12/2025 |\n"
+            "\nIV. TỔ CHỨC THỰC HIỆN\n1. Sở Khoa học và Công nghệ chủ trì.\n")
+    _, agencies, _ = run(nlp, text, PROVINCE_2025)
+    got = by_name(agencies)
+    assert got == {"Sở KH&CN": ["2025-12"], "Sở Nội vụ": [], "Sở Công Thương": ["2025-12"]}
+    assert {e.rule for a in agencies for e in a.evidence if a.name != "Sở KH&CN"} == {"agency.table"}
+    assert len(next(a for a in agencies if a.name == "Sở KH&CN").evidence) == 2   # = Sở Khoa học và Công nghệ
+
+
+def test_movements_named_as_nam_in_capitals_and_in_titles(nlp):
+    text = ("KẾ HOẠCH\nPHÁT ĐỘNG PHONG TRÀO THI ĐUA VẬN ĐỘNG CHI TRẢ TRỢ GIÚP XÃ HỘI, HƯU TRÍ XÃ HỘI KHÔNG "
+            "DÙNG TIỀN MẶT TRÊN ĐỊA BÀN THÀNH PHỐ CẦN THƠ\nI. MỤC ĐÍCH\nThực hiện năm “Dân vận khéo” 2025; "
+            "PHONG TRÀO THI ĐUA “TOÀN DÂN BẢO VỆ AN NINH TỔ QUỐC”.\nUBND thành phố phát động phong trào thi "
+            "đua vận động chi trả trợ giúp xã hội, trợ cấp hưu trí xã hội không dùng tiền mặt trên địa bàn "
+            "thành phố.\nc) Phát động phong trào thi đua để phát huy sức mạnh tổng hợp.\n"
+            "Xây dựng và ban hành Kế hoạch phát động phong trào thi đua và tổ chức các hoạt động liên quan.\n")
+    _, _, movements = run(nlp, text)
+    assert [m.name for m in movements] == [
+        "VẬN ĐỘNG CHI TRẢ TRỢ GIÚP XÃ HỘI, HƯU TRÍ XÃ HỘI KHÔNG DÙNG TIỀN MẶT", "Dân vận khéo",
+        "TOÀN DÂN BẢO VỆ AN NINH TỔ QUỐC"]
+    assert len(movements[0].evidence) == 2     # the title's and the body's wording: one movement
+
+
+def test_movements_listed_after_nhu_and_an_emulation_drive(nlp):
+    text = ("Ủy ban nhân dân tỉnh triển khai Đợt thi đua Lập thành tích chào mừng Đại hội lần thứ XIV của "
+            "Đảng; tăng tốc hoàn thành các mục tiêu (sau đây viết tắt là Đợt thi đua).\n"
+            "- Tập trung triển khai các phong trào thi đua trọng tâm do Thủ tướng Chính phủ phát động như "
+            "Phong trào thi đua xây dựng Nông thôn mới; Chung tay vì người nghèo;\nThi đua xây dựng xã hội "
+            "học tập; chào mừng “Kỷ niệm 80 năm ngày Tổng tuyển cử”; Phong trào thi đua đổi mới sáng tạo...\n")
+    _, _, movements = run(nlp, text)
+    assert [m.name for m in movements] == [
+        "Lập thành tích chào mừng Đại hội lần thứ XIV của Đảng", "xây dựng Nông thôn mới",
+        "Chung tay vì người nghèo", "xây dựng xã hội học tập", "đổi mới sáng tạo"]
+
+
 # ------------------------------------------------------------------ the seed plans against their gold
 
 
@@ -228,7 +396,51 @@ def test_pooled_seed_scores_reach_the_targets(nlp):
             c[1] += len(p - g)
             c[2] += len(g - p)
     for metric, (tp, fp, fn) in counts.items():
-        assert 2 * tp / (2 * tp + fp + fn) >= 0.9, (metric, tp, fp, fn)
+        assert 2 * tp / (2 * tp + fp + fn) >= 0.98, (metric, tp, fp, fn)
+
+
+# ------------------------------------------------------------------ the dev set (18 real documents of every kind)
+
+DEV_TEXTS = ROOT / "tests" / "fixtures" / "dev_texts"
+DEV_GOLD = ROOT / "tests" / "fixtures" / "gold_dev"
+# how the shared scorer (shared/tools/score.py, the measure issue #9 is accepted on) compares names
+SCORER_ABBREVIATIONS = {"UBND": "Ủy ban nhân dân", "HĐND": "Hội đồng nhân dân", "MTTQ": "Mặt trận Tổ quốc",
+                        "VN": "Việt Nam", "TT&TT": "Thông tin và Truyền thông",
+                        "VHTTDL": "Văn hóa, Thể thao và Du lịch"}
+
+
+def scorer_name(name: str, province: str | None = None) -> str:
+    import unicodedata
+
+    v = unicodedata.normalize("NFC", name).replace("Uỷ", "Ủy").replace("uỷ", "ủy").replace("UỶ", "ỦY")
+    for short, full in SCORER_ABBREVIATIONS.items():
+        v = re.sub(r"(?<!\w)" + re.escape(short) + r"(?!\w)", full, v)
+    v = re.sub(r"^\s*(phong trào thi đua|phong trào|cuộc vận động|năm)\s+", "", v.strip(), flags=re.I)
+    v = re.sub(r"[\"“”'‘’.,;:()\-–&]", " ", v)
+    if province:
+        v = re.sub(r"\s+(tỉnh|thành phố)?\s*" + re.escape(province) + r"\s*$", "", v, flags=re.I)
+    return re.sub(r"\s+", "", v.upper().replace("Đ", "D"))
+
+
+def test_dev_documents_of_every_kind_reach_the_agency_and_movement_targets():
+    from vbgraph.extract.pipeline import analyse_text
+
+    counts = {"agencies": [0, 0, 0], "movements": [0, 0, 0]}
+    for gold_file in sorted(DEV_GOLD.glob("*.json")):
+        gold = json.loads(gold_file.read_text(encoding="utf-8"))
+        record, _ = analyse_text((DEV_TEXTS / f"{gold_file.stem}.md").read_text(encoding="utf-8"))
+        province = gold["plan"].get("province")
+        for metric, g, p in (
+                ("agencies", {scorer_name(a["name"], province) for a in gold["agencies"]},
+                 {scorer_name(a["name"], province) for a in record["agencies"]}),
+                ("movements", {scorer_name(m) for m in gold["movements"]},
+                 {scorer_name(m) for m in record["movements"]})):
+            c = counts[metric]
+            c[0] += len(g & p)
+            c[1] += len(p - g)
+            c[2] += len(g - p)
+    for metric, (tp, fp, fn) in counts.items():
+        assert 2 * tp / (2 * tp + fp + fn) >= 0.85, (metric, tp, fp, fn)
 
 
 def test_seed_000_specific_records(nlp):
