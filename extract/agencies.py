@@ -682,9 +682,8 @@ def _key(name: str, places: tuple[str, ...]) -> str:
     lex = lexicon()
     for short, long in _joined_abbreviations():
         name = short.sub(long, name)
-    k = " " + agency_key(name) + " "
-    k = k.replace(" trực thuộc ", " thuộc ").replace(" các ", " ")
-    tails = [agency_key(p) for p in (*places, *lex.kinds.get("key_drop", []))]
+    k = _plain(" " + agency_key(name) + " ")
+    tails = [_plain(" " + agency_key(p) + " ").strip() for p in (*places, *lex.kinds.get("key_drop", []))]
     changed = True
     while changed:
         changed = False
@@ -693,6 +692,10 @@ def _key(name: str, places: tuple[str, ...]) -> str:
                 k = k[: -len(tail) - 1]
                 changed = True
     return _sorted_places(k.strip())
+
+
+def _plain(key: str) -> str:
+    return key.replace(" trực thuộc ", " thuộc ").replace(" các ", " ")
 
 
 def _sorted_places(key: str) -> str:
