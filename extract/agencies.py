@@ -277,6 +277,9 @@ class _Parser:
             if e > table.get(s, 0):
                 table[s] = e
         self.loc_ends = set(self.ends["LOC"].values())
+        # place words that close a name: written lower-case, or of two words ("Thành phố"); a
+        # capitalised "Xã" is the start of "Xã hội"
+        self.closing_places = {e for s, e in self.ends["LOC"].items() if e - s > 1 or self.t[s].islower()}
 
     # token helpers
     def m(self, label: str, k: int) -> int:
@@ -424,8 +427,13 @@ class _Parser:
                 k = self.m("COLL", k)
                 first = False
                 continue
+            if k in self.closing_places and not self.cap(k) and not (self.m("LOC", k) or self.m("OPEN", k)
+                                                             or self.lo[k] == "các" or self.m("CLOSING", k)):
+                # a place word closes a name: "Trung tâm Chuyển đổi số Thành phố cấu hình …"
+                return _Segment(start, self._last(k), kind, head, cac, "pred", k, led)
             # a capitalised word inside a name is part of it ("Ban Chỉ đạo", "Sở Xây dựng")
-            if not self.cap(k) and (self.m("PRED", k) or self.m("QUAL", k) or self.m("TRIGGER_ANY", k)) \
+            handing = self.m("TRIGGER_ANY", k) and self.starts_agency(self.nxt(self.m("TRIGGER_ANY", k)))
+            if not self.cap(k) and (self.m("PRED", k) or self.m("QUAL", k) or handing) \
                     and not (kind == "collective" and after_sep and self.m("DESCRIPTOR", k)):
                 return _Segment(start, self._last(k), kind, head, cac, "pred", k, led)
             if wrap and not first and self.cap(k) and not self.m("LOC", k) and self.wrapped(k):
@@ -811,9 +819,14 @@ def _field_items(p: _Parser, nt: NormText, lines: list[_Line], i: int, at: int) 
         j += 1
     scope = (ln.start, (lines[j].start if j < len(lines) else len(nt.text)) - 1)
     out = []
-    k, end = p.tok_at(at), p.tok_at(ln.end)
+    # the next field, when the normaliser joined it on ("Cơ quan thực hiện: Sở Y tế Cơ quan có thẩm
+    # quyền quyết định: Sở Y tế")
+    following = next((m.start() for m in _NEXT_FIELD.finditer(nt.text, at, ln.end) if m.group(1)[0].isupper()),
+                     ln.end)
+    k, end = p.tok_at(at), p.tok_at(following)
     while k < end:
         segs = p.parse_list(k, "heading", trigger=False, wrap=False)
+        segs = [replace(s, end=min(s.end, end)) for s in segs or [] if s.start < end]
         if segs:
             out.append(_Item(None, ln.level, segs, "field", scope=scope, generic=True))
             k = segs[-1].at
@@ -958,6 +971,7 @@ def _time_label() -> re.Pattern:
 
 # a field of a task ("Thời gian thực hiện: …"): a few words and a colon
 _LABELLED = re.compile(r"[^\W\d][\w ]{0,40}:")
+_NEXT_FIELD = re.compile(r"\s([^\W\d_]\w*(?: \w+){0,6}):")
 
 
 def _clause_items(p: _Parser, nt: NormText, starts: list[int], i: int, ln: _Line,

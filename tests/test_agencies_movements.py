@@ -274,6 +274,18 @@ def test_the_issuer_by_its_short_name_is_no_addressee(nlp):
     assert list(by_name(agencies)) == ["Văn phòng Ban Chỉ đạo", "Bộ Văn hóa, Thể thao và Du lịch"]
 
 
+def test_heads_of_central_units_joined_fields_and_a_closing_place(nlp):
+    text = ("Điều 3. Chánh Văn phòng Bộ, Cục trưởng Cục Hàng không Việt Nam và Thủ trưởng các đơn vị "
+            "thuộc Bộ chịu trách nhiệm thi hành Quyết định này.\n"
+            "Điều 4. Trung tâm Chuyển đổi số Thành phố cấu hình thủ tục trên Hệ thống Thông tin.\n"
+            "2.7. Cơ quan thực hiện: Sở Y tế Cơ quan có thẩm quyền quyết định: Sở Y tế\n"
+            "Điều 5. Sở Nông nghiệp và Môi trường, Thuế Thành phố Hà Nội giao Sở Tài chính tổng hợp.\n")
+    _, agencies, _ = run(nlp, text, PROVINCE_2025)
+    assert list(by_name(agencies)) == ["Văn phòng Bộ", "Cục Hàng không Việt Nam", "Các đơn vị thuộc Bộ",
+                                       "Trung tâm Chuyển đổi số Thành phố", "Sở Y tế",
+                                       "Sở Nông nghiệp và Môi trường", "Thuế Thành phố Hà Nội"]
+
+
 def test_directive_addressees_and_post_2025_units(nlp):
     text = ("Ủy ban nhân dân tỉnh yêu cầu:\n1. Ủy ban nhân dân các xã,\nphường, đặc khu Cồn Cỏ:\n"
             "- Thực hiện đầy đủ trách nhiệm quản lý.\n2. Sở Nông nghiệp và Môi trường\n"
