@@ -438,6 +438,8 @@ class _Parser:
                 return _Segment(start, self._last(k), kind, head, cac, "pred", k, led)
             if wrap and not first and self.cap(k) and not self.m("LOC", k) and self.wrapped(k):
                 return _Segment(start, self._last(k), kind, head, cac, "wrap", k, led)
+            if not first and self.cap(k) and self.m("LEADER", k) and self.starts_agency(k):
+                return _Segment(start, self._last(k), kind, head, cac, "next", k, led)
             owner = bool(self.m("HEAD", k))
             bare = False
             if self.m("CLOSING", k) and not self.m("QUAL", k):
@@ -514,6 +516,10 @@ class _Parser:
                     segments[-1].stop = "end"
                 break
             segments.append(seg)
+            if seg.stop == "next":   # the next addressee follows without a separator
+                seg.stop = "sep"
+                k = seg.at
+                continue
             if seg.stop != "sep":
                 break
             k = self.after_sep(seg.at)
@@ -773,10 +779,10 @@ def _items(p: _Parser, nt: NormText, lines: list[_Line], parts: list[tuple[int, 
         if label:
             items.extend(_field_items(p, nt, lines, i, label.end()))
             continue
-        if not (ln.heading or in_part[i]):
-            continue
-        k = p.tok_at(ln.content)
         line_end = lines[i + 1].end if ln.lone and i + 1 < len(lines) else ln.end
+        if not (ln.heading or in_part[i]) or nt.text[ln.content:line_end].isupper():
+            continue  # an upper-case heading names a topic ("1. ĐOÀN KẾT, ĐẠI ĐOÀN KẾT"), where every word is capitalised
+        k = p.tok_at(ln.content)
         colon = nt.text.find(":", ln.content, min(line_end, ln.content + 160))
         segs = p.parse_list(k, "heading" if ln.heading else "subject", trigger=True,
                             until=p.tok_at(colon) if colon >= 0 else 0)
