@@ -1,29 +1,40 @@
-"""The agencies a plan gives tasks to, with their time limits.
+"""The agencies a document gives tasks to, with their time limits.
 
-Where: every enumerated item of the body ("1. Sở Nội vụ", "b) Văn phòng UBND tỉnh", "10." + next line)
-whose heading names addressees, and inside the part "Tổ chức thực hiện" also every paragraph or bullet
-that opens with addressees and their work ("Sở Tài chính hướng dẫn …"), a leader clause after a comma
-("Trên cơ sở …, Thủ trưởng các sở, ban, ngành tỉnh; … có trách nhiệm:") and a handing-over word inside
-a sentence ("… giao Sở Nội vụ tổng hợp …").  The recipients listed under "Nơi nhận" are never read.
+Where (only these lines are tokenised, the rest of the text stands as blanks): every enumerated item of
+the body ("1. Sở Nội vụ", "b) Văn phòng UBND tỉnh", "10." + next line, "Điều 3. Chánh Văn phòng …")
+whose heading names addressees; inside the parts that assign tasks ("Tổ chức thực hiện", "Trách nhiệm
+thi hành", …) also every paragraph or bullet that opens with addressees and their work ("Sở Tài chính
+hướng dẫn …"), a leader clause after a comma ("Trên cơ sở …, Thủ trưởng các sở, ban, ngành tỉnh; … có
+trách nhiệm:") and a handing-over word inside a sentence ("… giao Sở Nội vụ tổng hợp …", "đề nghị …");
+anywhere, a task's lead field ("Cơ quan chủ trì: …", "Đơn vị thực hiện: …"; never "Cơ quan phối hợp")
+and the lead column of a task table.  The recipients listed under "Nơi nhận" are never read.
 
 The addressee grammar, over tokens with punctuation split off (`fine_doc`):
 
     list     := segment ((";" | "," | "và") segment)*
-    segment  := [leader] ["các"] (HEAD name-words | COLLECTIVE ("," COLLECTIVE)* words)
+    segment  := [leader] ["các"] (FORMULA | HEAD name-words | COLLECTIVE ("," COLLECTIVE)* words)
 
 A comma or "và" inside a segment either continues the name ("Sở Lao động, Thương binh và Xã hội",
-"UBND các huyện, thị xã, thành phố", "các sở, ban, ngành") or opens the next segment (a leader, "các" +
-a kind of body, a head that names a body).  The list ends at the line end (a heading), a colon, where the
-work begins (a predicate such as "chủ trì", "có trách nhiệm"), at a qualifier (", theo chức năng …"), or
-at a capitalised word that the source put on a new line ("1. Sở Nội vụ⏎Tham mưu …", where the
-normaliser joined heading and body).  Every word class is a table in vbgraph.data: agency_heads.csv
-(heads, collectives, localities) and agency_cues.csv (leaders, triggers, predicates, qualifiers, generic
-words, deadline words, section titles, the plan's own body).
+"UBND các huyện, thị xã, thành phố", "các cơ quan thông tin, truyền thông") or opens the next segment
+(a leader, "các" + a kind of body, a head that names a body).  The list ends at the line end (a
+heading), a colon, where the work begins (a predicate such as "chủ trì", "có trách nhiệm"), at a
+qualifier (", theo chức năng …"), at a place word followed by other words ("… Thành phố cấu hình …"),
+or at a capitalised word that the source put on a new line ("1. Sở Nội vụ⏎Tham mưu …").  A leader
+title names its body (Chánh Văn phòng UBND tỉnh → Văn phòng UBND tỉnh), a formula its collective
+("Bộ trưởng, Thủ trưởng cơ quan ngang bộ, …" → "Các bộ, cơ quan ngang bộ, cơ quan thuộc Chính phủ"), a
+place-named body written once for several places is one agency per place, and organs listed before it
+share its place.  The issuer itself (also by its short name) is never an addressee; a generic
+collective ("Các cơ quan, đơn vị, địa phương") is one only where an item or a field names it.  Every
+word class is a table in vbgraph.data: agency_heads.csv (heads, collectives, localities),
+agency_cues.csv (leaders, triggers, predicates, qualifiers, generic words, deadline words, section
+titles, task fields, the plan's own body …) and agency_formulas.csv.
 
 Deadlines of an agency are the dates in the scope of its item (the item down to the next item of the
-same or a higher level, or to the next item that names other addressees) that stand right after a
-deadline word ("chậm nhất ngày 10/4/2024", "trước ngày 15 tháng 12" → completed with the plan's year,
-"trong tháng 02 năm 2024" → "2024-02").
+same or a higher level, or to the next item that names other addressees; a field's task; a table row)
+that stand right after a deadline word ("chậm nhất ngày 10/4/2024", "trước ngày 15 tháng 12" → completed
+with the plan's year, "Thời gian hoàn thành: Quý IV/2025" → "2025-12", "Tháng 11 - 12/2025" →
+"2025-12"), never one that recurs ("hằng năm"), stays open ("… và các năm tiếp theo") or falls before
+the document's own date.
 """
 from __future__ import annotations
 
