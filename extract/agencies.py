@@ -140,7 +140,7 @@ _LABELS = {"HEAD": "head", "COLL": "collective", "LOC": "locality", "LEADER": "l
            "TRIGGER": "trigger", "TRIGGER_ANY": "trigger_any", "PRED": "predicate",
            "QUAL": "qualifier", "GENERIC": "generic", "GENERIC_ANY": "generic_any", "FORMULA": "formula",
            "DESCRIPTOR": "descriptor", "OPEN": "open", "OWNER": "place_owner", "CLOSING": "closing",
-           "PASSIVE": "passive"}
+           "PASSIVE": "passive", "NOT_WORK": "not_work"}
 
 
 @lru_cache(maxsize=8)
@@ -443,6 +443,10 @@ class _Parser:
                 # a place word closes a name: "Trung tâm Chuyển đổi số Thành phố cấu hình …"
                 return _Segment(start, self._last(k), kind, head, cac, "pred", k, led)
             # a capitalised word inside a name is part of it ("Ban Chỉ đạo", "Sở Xây dựng")
+            if self.m("NOT_WORK", k):
+                k = self.m("NOT_WORK", k)
+                bare = first = False
+                continue
             handing = self.m("TRIGGER_ANY", k) and self.starts_agency(self.nxt(self.m("TRIGGER_ANY", k)))
             if not self.cap(k) and (self.m("PRED", k) or self.m("QUAL", k) or handing) \
                     and not (kind == "collective" and after_sep and self.m("DESCRIPTOR", k)):

@@ -239,14 +239,15 @@ def test_national_formula_places_and_scope(nlp):
             "thuộc Chính phủ, Chủ tịch Ủy ban nhân dân tỉnh, thành phố trực thuộc Trung ương, cơ quan, tổ "
             "chức, cá nhân liên quan chịu trách nhiệm thi hành Nghị định này.\n"
             "d) Ủy ban nhân dân thành phố Hà Nội, thành phố Hải Phòng và tỉnh Quảng Ninh trực tiếp hỗ trợ.\n"
-            "đ) Bộ Tài chính, Bộ Công an chỉ đạo các tập đoàn, tổng công ty: Điện lực Việt Nam.\n")
+            "đ) Bộ Tài chính, Bộ Công an chỉ đạo các tập đoàn, tổng công ty: Điện lực Việt Nam.\n"
+            "e) Hằng năm Bộ Quốc phòng lập dự toán kinh phí đào tạo Chỉ huy trưởng Ban Chỉ huy quân sự.\n")
     plan = {"province": None, "level": "national", "year": 2025, "issuer": "Chính phủ", "date": "2025-11-25"}
     _, agencies, _ = run(nlp, text, plan)
     assert list(by_name(agencies)) == [
         "Các bộ, cơ quan ngang bộ, cơ quan thuộc Chính phủ",
         "Ủy ban nhân dân tỉnh, thành phố trực thuộc Trung ương",
         "Ủy ban nhân dân thành phố Hà Nội", "Ủy ban nhân dân thành phố Hải Phòng",
-        "Ủy ban nhân dân tỉnh Quảng Ninh", "Bộ Tài chính", "Bộ Công an"]
+        "Ủy ban nhân dân tỉnh Quảng Ninh", "Bộ Tài chính", "Bộ Công an", "Bộ Quốc phòng"]
     assert {a.scope for a in agencies} == {"national"}
 
 
