@@ -907,13 +907,15 @@ def _table_cells(nt: NormText, year: int | None, issued: str | None) -> list[tup
     header: list[str] | None = None
     lead = when = -1
     for row in _table_rows(nt.original):
-        if any(label.fullmatch(c + ":") for c in row):
+        labelled = next((i for i, c in enumerate(row) if label.fullmatch(c + ":")), -1)
+        if labelled >= 0:
             # a header's cells are short; a layout that put no row break before it keeps longer text
             first = len(row)
             while first and len(row[first - 1].split()) <= _HEADER_WORDS:
                 first -= 1
+            first = min(first, labelled)
             header = row = row[first:]
-            lead = next(i for i, c in enumerate(row) if label.fullmatch(c + ":"))
+            lead = labelled - first
             when = next((i for i, c in enumerate(row) if time.fullmatch(c)), -1)
             continue
         if header is None or len(row) != len(header):

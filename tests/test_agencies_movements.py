@@ -489,7 +489,12 @@ def test_fine_doc_keeps_the_text_and_splits_punctuation(nlp):
 FRAGMENTS = ["III. TỔ CHỨC THỰC HIỆN\n", "1. ", "a) ", "- ", "Sở Nội vụ", "các sở, ban, ngành", "; ", ", ",
              " và ", "UBND các huyện, thị xã", " chủ trì", " trước ngày 15/11/2024", " trong tháng 02 năm 2024",
              "phong trào thi đua ", "“Dân vận khéo”", "\"", "“", "phát động phong trào ", "Thủ trưởng ",
-             "Giao ", "\n", "Nơi nhận:\n", "10.\n", " theo chức năng", "Văn phòng", "x" * 30]
+             "Giao ", "\n", "Nơi nhận:\n", "10.\n", " theo chức năng", "Văn phòng", "x" * 30,
+             "| Cơ quan chủ trì | Thời gian hoàn thành |\n", "| Sở KH&CN | Quý IV/2025 |\n", "|", "&",
+             "Cơ quan thực hiện: ", "Điều 3. ", "Bộ trưởng, Thủ trưởng cơ quan ngang bộ, cơ quan thuộc Chính phủ",
+             "Ủy ban nhân dân thành phố Hà Nội, thành phố Hải Phòng", "Thường trực Hội đồng nhân dân", " - ",
+             " Tháng 11 - 12/2025", " hằng năm", "ĐOÀN KẾT", "phát động Đợt thi đua ", "các phong trào như: ",
+             "Lập thành tích; ", "trên địa bàn tỉnh"]
 
 
 @settings(max_examples=150, deadline=None)
