@@ -56,9 +56,10 @@ def _alternation(phrases: list[str]) -> str:
 def _patterns() -> tuple[re.Pattern, re.Pattern, re.Pattern]:
     cues = _cues()
     trigger = _alternation(cues.get("trigger", []))
-    quote_trigger = _alternation(cues.get("trigger", []) + cues.get("quote_trigger", []))
+    quote_trigger = _alternation(cues.get("quote_trigger", []))
     launch = _alternation(cues.get("launch", []))
-    first = re.compile(rf"(?i:(?<!\w)(?P<plural>các\s+)?(?:{quote_trigger}))(?:\s+(?i:như))?\s*:?\s*{_QUOTED}")
+    first = re.compile(rf"(?i:(?<!\w)(?P<plural>các\s+)?(?:{trigger}|(?P<weak>{quote_trigger})))(?:\s+(?i:như))?"
+                       rf"\s*:?\s*{_QUOTED}")
     more = re.compile(rf"\s*(?:[,;]\s*|\s(?i:và)\s+)(?:(?i:{trigger})\s*)?{_QUOTED}")
     launched = re.compile(rf"(?i:(?<!\w)(?:{launch})\s+(?P<plural>các\s+)?(?:{trigger}))\s+"
                           r"(?![“\"«])(?P<name>[^;.:\n(“\"«]{3,300})")
@@ -107,7 +108,8 @@ def _matchers(vocab: Vocab) -> tuple[PhraseMatcher, PhraseMatcher]:
     for row in read_table("movements.csv"):
         written = [row["name"], *filter(None, row["aliases"].split("|"))]
         names.add("MOVEMENT", [Doc(vocab, words=phrase_tokens(w)) for w in written])
-    triggers.add("TRIGGER", [Doc(vocab, words=phrase_tokens(p)) for p in _cues().get("trigger", [])])
+    triggers.add("TRIGGER", [Doc(vocab, words=phrase_tokens(p))
+                             for p in _cues().get("trigger", []) + _cues().get("quote_trigger", [])])
     return names, triggers
 
 
@@ -130,8 +132,9 @@ def _clean(text: str, start: int, end: int) -> tuple[int, int]:
 def _quoted(text: str) -> list[tuple[int, int, str]]:
     first, more, _ = _patterns()
     out = []
+    gazetteer = _gazetteer()
     for m in first.finditer(text):
-        if m.group("plural"):
+        if m.group("plural") or m.group("weak") and movement_key(m.group("name")) not in gazetteer:
             continue
         out.append((*m.span("name"), "movement.quoted"))
         pos = m.end()
@@ -180,6 +183,8 @@ def _enumerated(text: str) -> list[tuple[int, int, str]]:
             line_end += 1
         stop = re.compile(r"\.{3}|…|\.(?=\s|$)").search(text, m.end(), line_end)
         pos, end = m.end(), stop.start() if stop else line_end
+        if text.find(";", pos, end) < 0:
+            continue  # one item is a sentence, not a list of names
         while pos < end:
             semi = text.find(";", pos, end)
             item_end = end if semi < 0 else semi
@@ -189,7 +194,8 @@ def _enumerated(text: str) -> list[tuple[int, int, str]]:
             opened = lead.match(text, start, item_end)
             if opened:
                 start = opened.end()
-            if start < item_end and (opened or text[start].isupper()):
+            if start < item_end and (opened or text[start].isupper()) \
+                    and len(text[start:item_end].split()) <= _MAX_LAUNCHED_WORDS:
                 out.append((start, item_end, "movement.enumerated"))
             pos = item_end + 1
     return out
@@ -220,7 +226,7 @@ def _known(vocab: Vocab, nt: NormText) -> list[tuple[int, int, str]]:
 
 @lru_cache(maxsize=1)
 def _trigger_re() -> re.Pattern:
-    return re.compile(rf"(?i:{_alternation(_cues().get('trigger', []))})")
+    return re.compile(rf"(?i:{_alternation(_cues().get('trigger', []) + _cues().get('quote_trigger', []))})")
 
 
 def _plural(fdoc: Doc, s: int) -> bool:

@@ -359,6 +359,14 @@ def test_movements_named_as_nam_in_capitals_and_in_titles(nlp):
     assert len(movements[0].evidence) == 2     # the title's and the body's wording: one movement
 
 
+def test_what_only_looks_like_a_movement(nlp):
+    text = ("Châu Âu xoay quanh năm \"cường quốc\": Anh, Pháp, Phổ. Các trường phát động đợt thi đua mới "
+            "nhằm thực hiện tốt nhiệm vụ; phát động đợt thi đua cao điểm. Các phong trào như Hội Trí Tri, "
+            "phong trào Duy Tân đã cổ vũ học chữ Quốc ngữ.\nNăm Dân vận khéo 2025 được triển khai.\n")
+    _, _, movements = run(nlp, text)
+    assert [m.name for m in movements] == ["Dân vận khéo"]   # "năm" before a known movement only
+
+
 def test_movements_listed_after_nhu_and_an_emulation_drive(nlp):
     text = ("Ủy ban nhân dân tỉnh triển khai Đợt thi đua Lập thành tích chào mừng Đại hội lần thứ XIV của "
             "Đảng; tăng tốc hoàn thành các mục tiêu (sau đây viết tắt là Đợt thi đua).\n"
