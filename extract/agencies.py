@@ -801,12 +801,33 @@ def _items(p: _Parser, nt: NormText, lines: list[_Line], parts: list[tuple[int, 
         colon = nt.text.find(":", ln.content, min(line_end, ln.content + 160))
         segs = p.parse_list(k, "heading" if ln.heading else "subject", trigger=True,
                             until=p.tok_at(colon) if colon >= 0 else 0)
+        if segs and ln.heading and colon < 0 and _heads_deeper_items(lines, i):
+            segs[-1:] = [_whole_heading(p, segs[-1], line_end)]
         if segs:
             items.append(_Item(i, ln.level, segs, "item" if ln.heading else "subject",
                                generic=in_part[i] or ln.kind == "article"))
         if in_part[i]:
             items.extend(_clause_items(p, nt, starts, i, ln, lines, opened=bool(segs)))
     return items
+
+
+def _heads_deeper_items(lines: list[_Line], i: int) -> bool:
+    """The heading at line i has items or bullets of its own below it (its text is only a heading)."""
+    j = i + 1
+    while j < len(lines) and lines[j].absorbed:
+        j += 1
+    return j < len(lines) and lines[j].kind is not None and lines[j].level > lines[i].level
+
+
+def _whole_heading(p: _Parser, seg: _Segment, line_end: int) -> _Segment:
+    """A kind of body that heads items of its own is named by the whole heading, the words that would
+    otherwise read as its work included: "6. Đề nghị các tổ chức cung cấp dịch vụ chi trả⏎a) …"."""
+    end = p.tok_at(line_end)
+    rest = p.t[seg.end:end]
+    work = sum(1 for k in range(seg.end, end) if p.m("PRED", k))
+    if seg.kind != "collective" or seg.stop != "pred" or work > 1 or any(w in ",;:" for w in rest):
+        return seg  # a second verb: the heading says what the body does ("… có trách nhiệm chủ trì")
+    return replace(seg, end=p._last(end), stop="eol", at=end)
 
 
 @lru_cache(maxsize=1)

@@ -299,6 +299,14 @@ def test_directive_addressees_and_post_2025_units(nlp):
                                  "Các sở, ban, ngành liên quan": []}
 
 
+def test_a_heading_over_its_own_items_is_a_name_whole(nlp):
+    text = ("V. TỔ CHỨC THỰC HIỆN\n6. Đề nghị các tổ chức cung cấp dịch vụ chi trả\na) Tích cực tham gia.\n"
+            "Điều 13. Nội dung các cơ quan, đơn vị khác có trách nhiệm chủ trì\n1. Tham mưu.\n"
+            "7. Các doanh nghiệp cung cấp dịch vụ viễn thông phối hợp thực hiện.\n")
+    _, agencies, _ = run(nlp, text, PROVINCE_2025)
+    assert list(by_name(agencies)) == ["Các tổ chức cung cấp dịch vụ chi trả", "Các cơ quan, đơn vị khác"]
+
+
 def test_generic_addressees_count_only_where_a_task_names_them(nlp):
     text = ("I. MỤC ĐÍCH\nc) Các cơ quan, đơn vị, địa phương bảo đảm tiến độ.\n"
             "IV. TỔ CHỨC THỰC HIỆN\n1. Các cơ quan, đơn vị, địa phương xây dựng kế hoạch xong trong "
