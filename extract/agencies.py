@@ -209,7 +209,13 @@ def _lines(text: str) -> list[_Line]:
     return out
 
 
+def _first_letter(text: str) -> str:
+    return text[:1].lower().replace("đ", "d")
+
+
 def _starts_with(text: str, folded_phrases: list[str]) -> bool:
+    if not _first_letter(text) in {p[:1] for p in folded_phrases}:
+        return False  # most lines: no fold needed
     folded = fold_words(text[:80])
     return any(folded == p or folded.startswith(p + " ") or folded.startswith(p + ":")
                for p in folded_phrases)
@@ -220,12 +226,14 @@ def _parts(text: str, lines: list[_Line]) -> list[tuple[int, int]]:
     of its level, "Trên đây là …" or "Nơi nhận")."""
     lex = lexicon()
     sections = set(lex.folded.get("section", []))
+    initials = {s[:1] for s in sections}
     ends = lex.folded.get("end", []) + lex.folded.get("recipients", [])
     parts = []
     i = 0
     while i < len(lines):
         ln = lines[i]
-        title = fold_words(text[ln.content:min(ln.end, ln.content + 80)]).rstrip(" :.")
+        title = fold_words(text[ln.content:min(ln.end, ln.content + 80)]).rstrip(" :.") \
+            if _first_letter(text[ln.content:ln.content + 1]) in initials else ""
         if title in sections and (ln.lone or not ln.absorbed) and not ln.blocked:
             level = ln.level
             if level == _UNMARKED:
@@ -841,6 +849,8 @@ def _field_label() -> re.Pattern:
 def _field_at(text: str, ln: _Line) -> re.Match | None:
     """A task field's label on the line: at its start, or capitalised after a heading the normaliser
     joined to it ("2. Tập huấn Đơn vị chủ trì thực hiện: …")."""
+    if text.find(":", ln.content, ln.end) < 0:
+        return None
     label = _field_label()
     m = label.match(text, ln.content, ln.end)
     if m or not ln.heading:
