@@ -451,6 +451,13 @@ class _Parser:
                 # a place word closes a name: "Trung tâm Chuyển đổi số Thành phố cấu hình …"
                 return _Segment(start, self._last(k), kind, head, cac, "pred", k, led)
             # a capitalised word inside a name is part of it ("Ban Chỉ đạo", "Sở Xây dựng")
+            if self.m("CLOSING", k) and not self.m("QUAL", k):   # before "có" reads as work
+                k = self.m("CLOSING", k)
+                j = self.nxt(k)
+                if not (self.eol(j) or self.t[j] in ",;:." or self.lo[j] == "và"):
+                    return _Segment(start, self._last(j), kind, head, cac, "pred", j, led)
+                bare = first = False
+                continue
             if self.m("NOT_WORK", k):
                 k = self.m("NOT_WORK", k)
                 bare = first = False
@@ -465,12 +472,6 @@ class _Parser:
                 return _Segment(start, self._last(k), kind, head, cac, "next", k, led)
             owner = bool(self.m("HEAD", k))
             bare = False
-            if self.m("CLOSING", k) and not self.m("QUAL", k):
-                k = self.m("CLOSING", k)
-                j = self.nxt(k)
-                if not (self.eol(j) or self.t[j] in ",;:." or self.lo[j] == "và"):
-                    return _Segment(start, self._last(j), kind, head, cac, "pred", j, led)
-                continue
             k = max(k + 1, self.m("LOC", k), self.m("HEAD", k))
             first = False
 
@@ -804,7 +805,10 @@ def _items(p: _Parser, nt: NormText, lines: list[_Line], parts: list[tuple[int, 
             continue
         line_end = lines[i + 1].end if ln.lone and i + 1 < len(lines) else ln.end
         if not (ln.heading or in_part[i]) or nt.text[ln.content:line_end].isupper():
-            continue  # an upper-case heading names a topic ("1. ĐOÀN KẾT, ĐẠI ĐOÀN KẾT"), where every word is capitalised
+            # an upper-case heading names a topic ("1. ĐOÀN KẾT, ĐẠI ĐOÀN KẾT"), where every word is capitalised
+            if not ln.heading and not in_part[i]:
+                items.extend(_executor_items(p, nt, i, ln))
+            continue
         k = p.tok_at(ln.content)
         colon = nt.text.find(":", ln.content, min(line_end, ln.content + 160))
         segs = p.parse_list(k, "heading" if ln.heading else "subject", trigger=True,
@@ -814,6 +818,8 @@ def _items(p: _Parser, nt: NormText, lines: list[_Line], parts: list[tuple[int, 
         if segs:
             items.append(_Item(i, ln.level, segs, "item" if ln.heading else "subject",
                                generic=in_part[i] or ln.kind == "article"))
+        else:
+            items.extend(_executor_items(p, nt, i, ln))
         if in_part[i]:
             items.extend(_clause_items(p, nt, starts, i, ln, lines, opened=bool(segs)))
     return items
@@ -836,6 +842,33 @@ def _whole_heading(p: _Parser, seg: _Segment, line_end: int) -> _Segment:
     if seg.kind != "collective" or seg.stop != "pred" or work > 1 or any(w in ",;:" for w in rest):
         return seg  # a second verb: the heading says what the body does ("… có trách nhiệm chủ trì")
     return replace(seg, end=p._last(end), stop="eol", at=end)
+
+
+def _executor_items(p: _Parser, nt: NormText, i: int, ln: _Line) -> list[_Item]:
+    """A decision's executors sentence, wherever the line starts it: from its first addressee (after an
+    article title joined to it, "Điều 5. Tổ chức thực hiện Chánh Văn phòng …") down to "chịu trách nhiệm
+    thi hành", each ";"-part read as a list of its own (one part that fails leaves the others)."""
+    if "trách nhiệm" not in nt.text[ln.content:ln.end]:
+        return []
+    cue = _executor_cue().search(nt.text, ln.content, ln.end)
+    if not cue:
+        return []
+    end = p.tok_at(cue.start())
+    k = next((j for j in range(p.tok_at(ln.content), end) if p.cap(j) and p.starts_agency(j)), end)
+    out = []
+    while k < end:
+        found = p.parse_list(k, "heading", trigger=True, wrap=False)
+        segs = [replace(s, end=min(s.end, end)) for s in found or [] if s.start < end]
+        if segs:
+            out.append(_Item(None, ln.level, segs, "executors", scope=(ln.start, ln.end), generic=True))
+            k = max(k, found[-1].at)
+        k = p.nxt(next((s + 1 for s in range(k, end) if p.t[s] == ";"), end))
+    return out
+
+
+@lru_cache(maxsize=1)
+def _executor_cue() -> re.Pattern:
+    return _cue_pattern(lexicon().kinds.get("executors", []), "")
 
 
 @lru_cache(maxsize=1)
@@ -918,6 +951,7 @@ def _kept_lines(nt: NormText, lines: list[_Line], parts: list[tuple[int, int]],
     wanted = False
     for i, ln in enumerate(lines):
         wanted = (ln.heading or ln.absorbed or i in in_part or _field_at(nt.text, ln)
+                  or "trách nhiệm" in nt.text[ln.start:ln.end] and _executor_cue().search(nt.text, ln.start, ln.end)
                   or wanted and nt.text[ln.start:ln.end].lstrip()[:1].isupper())
         if wanted:
             keep.append((ln.start, ln.end))

@@ -234,6 +234,18 @@ def test_a_decisions_executors_are_named_by_their_body(nlp):
                                        "Các đơn vị trực thuộc tỉnh"]
 
 
+def test_executors_wherever_the_sentence_stands(nlp):
+    text = ("Điều 4. Quyết định này có hiệu lực kể từ ngày ký.\nChánh Văn phòng UBND tỉnh, Giám đốc Sở Nội vụ; "
+            "Giám đốc các Sở: Tài chính, Xây dựng; Trưởng thuế tỉnh; Chủ tịch UBND các xã, phường và các cơ "
+            "quan, đơn vị, cá nhân có liên quan chịu trách nhiệm thi hành Quyết định này.\n"
+            "Điều 5. Tổ chức thực hiện\nGiám đốc Sở Y tế chịu trách nhiệm thi hành Quyết định này.\n"
+            "Điều 6. Ban Kiểm soát có các nhiệm vụ và quyền hạn sau:\n")
+    _, agencies, _ = run(nlp, text, PROVINCE_2025)
+    assert list(by_name(agencies)) == ["Văn phòng UBND tỉnh", "Sở Nội vụ", "Các Sở", "Thuế tỉnh",
+                                       "UBND các xã, phường", "Sở Y tế", "Ban Kiểm soát"]
+    assert {e.rule for a in agencies for e in a.evidence if a.name != "Ban Kiểm soát"} == {"agency.executors"}
+
+
 def test_national_formula_places_and_scope(nlp):
     text = ("Điều 4. Trách nhiệm thi hành\n2. Bộ trưởng, Thủ trưởng cơ quan ngang bộ, Thủ trưởng cơ quan "
             "thuộc Chính phủ, Chủ tịch Ủy ban nhân dân tỉnh, thành phố trực thuộc Trung ương, cơ quan, tổ "
