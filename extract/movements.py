@@ -206,6 +206,8 @@ def _known(vocab: Vocab, nt: NormText) -> list[tuple[int, int, str]]:
     text = nt.text
     keep = []
     for m in _trigger_re().finditer(text):
+        if m.group("weak") and not m.group("next").isupper():
+            continue  # "năm 2025", "trong năm tới": no known movement follows
         start = text.rfind("\n", 0, m.start()) + 1
         end = text.find("\n", m.end())
         keep.append((start, len(text) if end < 0 else end))
@@ -226,7 +228,9 @@ def _known(vocab: Vocab, nt: NormText) -> list[tuple[int, int, str]]:
 
 @lru_cache(maxsize=1)
 def _trigger_re() -> re.Pattern:
-    return re.compile(rf"(?i:{_alternation(_cues().get('trigger', []) + _cues().get('quote_trigger', []))})")
+    cues = _cues()
+    return re.compile(rf"(?i:{_alternation(cues.get('trigger', []))}|(?P<weak>(?<!\w)"
+                      rf"(?:{_alternation(cues.get('quote_trigger', []))})\s+[“\"«]?(?P<next>\w)))")
 
 
 def _plural(fdoc: Doc, s: int) -> bool:
