@@ -488,7 +488,8 @@ def _inputs(paths: list[str]) -> list[Path]:
     found = []
     for p in map(Path, paths):
         if p.is_dir():
-            found += sorted(f for f in p.iterdir() if f.suffix in (".txt", ".md") and f.is_file())
+            from vbgraph.extract.readers import READERS
+            found += sorted(f for f in p.iterdir() if f.suffix.lower() in READERS and f.is_file())
         else:
             found.append(p)
     return found

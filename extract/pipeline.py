@@ -21,7 +21,7 @@ from vbgraph.extract.citations import find_mentions, group_citations
 from vbgraph.extract.errors import InputError
 from vbgraph.extract.plan import extract_plan
 from vbgraph.extract.prefilter import make_doc, may_hold
-from vbgraph.extract.readers import READERS, read_document
+from vbgraph.extract.readers import read_input
 from vbgraph.extract.relations import relate
 from vbgraph.extract.text import NormText, normalise
 
@@ -158,17 +158,21 @@ def provenance(doc: Doc) -> dict:
 
 
 def extract_file(path) -> dict:
-    """One record per file; raises InputError naming the file when it cannot be read."""
-    record, _ = analyse_text(read_document(path), source=Path(path).name)
+    """One record per file; raises InputError naming the file when it cannot be read.  The record's
+    "input" says how the text was obtained (format, encoding, OCR and its confidence, warnings)."""
+    document = read_input(path)
+    record, _ = analyse_text(document.text, source=Path(path).name)
+    record["input"] = document.input_info()
     return record
 
 
 def expand_paths(paths: Iterable[str]) -> list[Path]:
+    """Every file named or found in a folder: each is then read or reported as skipped, none dropped."""
     out: list[Path] = []
     for p in map(Path, paths):
         if p.is_dir():
-            # not is_file(): a dangling link or a FIFO with a document's name is reported, not skipped
-            out.extend(sorted(q for q in p.rglob("*") if q.suffix.lower() in READERS and not q.is_dir()))
+            # not is_file(): a dangling link or a FIFO is reported (check_readable), not dropped
+            out.extend(sorted(q for q in p.rglob("*") if not q.is_dir()))
         else:
             out.append(p)
     return out

@@ -12,9 +12,10 @@ from vbgraph import __version__
 
 
 def _cmd_extract(args) -> int:
+    from vbgraph.extract.errors import is_skipped
     from vbgraph.extract.pipeline import extract_paths, format_table
 
-    failed = 0
+    read = failed = skipped = 0
     out_dir = Path(args.out) if args.out else None
     if out_dir:
         out_dir.mkdir(parents=True, exist_ok=True)
@@ -22,9 +23,13 @@ def _cmd_extract(args) -> int:
     written: dict[str, str] = {}       # output name → the input written there in this run
     for path, record, error in extract_paths(args.paths, progress=not args.quiet):
         if error:
-            failed += 1
+            skipped += is_skipped(error)
+            failed += not is_skipped(error)
             print(f"vbgraph: {path}: {error}", file=sys.stderr)
             continue
+        read += 1
+        for warning in record["input"]["warnings"]:
+            print(f"vbgraph: warning: {warning}", file=sys.stderr)
         if out_dir:
             name = _output_name(Path(path), written)
             if name != f"{Path(path).stem}.json":
@@ -41,6 +46,8 @@ def _cmd_extract(args) -> int:
         else:
             payload = records[0] if len(records) == 1 else records
             print(json.dumps(payload, ensure_ascii=False, indent=2))
+    if failed or skipped:
+        print(f"vbgraph: {read} read, {failed} failed, {skipped} skipped", file=sys.stderr)
     return 1 if failed else 0
 
 
@@ -90,7 +97,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("build", help="the main job: extract every file, build the graph, write the "
                                       "embedded store and exports, print a summary")
-    p.add_argument("paths", nargs="+", help="files (.txt, .md) or folders")
+    p.add_argument("paths", nargs="+", help="files (.txt .md .docx .doc .pdf .png .jpg .tif .html) or folders")
     p.add_argument("--out", default="out", help="output folder (graph.json, records.jsonl, store/)")
     p.add_argument("--neo4j", metavar="URI", help="also load the graph into this Neo4j server "
                    "(credentials from NEO4J_USER / NEO4J_PASSWORD)")
@@ -103,7 +110,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_build)
 
     p = sub.add_parser("extract", help="extract one JSON record per input document (gold schema)")
-    p.add_argument("paths", nargs="+", help="files (.txt, .md) or folders")
+    p.add_argument("paths", nargs="+", help="files (.txt .md .docx .doc .pdf .png .jpg .tif .html) or folders")
     p.add_argument("--format", choices=["json", "table"], default="json")
     p.add_argument("--out", help="write <stem>.json per input into this folder")
     p.add_argument("--quiet", action="store_true", help="no progress bar")

@@ -12,9 +12,9 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
-from vbgraph.extract.errors import InputError
+from vbgraph.extract.errors import InputError, is_skipped
 from vbgraph.extract.pipeline import expand_paths
-from vbgraph.extract.readers import READERS, read_document
+from vbgraph.extract.readers import READERS, read_input
 from vbgraph.graph.build import Ingested, build_graph, ingest_text, summary
 
 
@@ -41,15 +41,20 @@ class _Steps:
 
 
 def ingest_each(paths, failures: list[tuple[str, str]], quiet: bool = False, report: bool = False):
-    """Ingested documents one at a time; a file that cannot be read or extracted is added to
-    ``failures`` (and printed at once with ``report``) and the rest go on.  A document's file is its
-    resolved path, so that however the path was typed it is one file, and a file whose content was
+    """Ingested documents one at a time; a file that cannot be read or extracted, or is skipped (not a
+    document), is added to ``failures`` (and printed at once with ``report``) and the rest go on.  A
+    reader's warnings (a repaired encoding, pages read by OCR) are printed at once.  A document's file is
+    its resolved path, so that however the path was typed it is one file, and a file whose content was
     read already (the same file given twice, or a copy) is read once and said so."""
     read: dict[str, str] = {}          # content hash → the file it was read from
     for path in _progress(expand_paths(paths), not quiet, "extract"):
         file = str(Path(path).resolve())
         try:
-            doc = ingest_text(read_document(path), file)
+            document = read_input(path)
+            for warning in document.warnings:
+                print(f"vbgraph: warning: {warning}", file=sys.stderr)
+            doc = ingest_text(document.text, file)
+            doc.record["input"] = document.input_info()
         except InputError as exc:
             failures.append((str(path), exc.problem))
         except Exception as exc:  # one odd document must not lose the rest of the batch
@@ -77,7 +82,8 @@ def _print_summary(stats: dict, as_json: bool, where: str) -> None:
     if as_json:
         print(json.dumps(stats, ensure_ascii=False, indent=2))
     else:
-        print(f"{stats['documents']} documents ({stats['failed']} failed), {stats['citations']} citations → "
+        print(f"{stats['documents']} documents ({stats['failed']} failed, {stats['skipped']} skipped), "
+              f"{stats['citations']} citations → "
               f"{stats['nodes']} nodes, {stats['edges']} relationships; "
               f"{stats['unresolved']} unresolved/ambiguous citations, {stats['outdated']} outdated citations; "
               f"written to {where} in {stats['seconds']} s")
@@ -171,11 +177,11 @@ def _build(paths, out_dir: Path, quiet: bool, neo4j_uri: str | None, as_json: bo
         publish(staging, out_dir)
     step("counting outdated citations")
     stats = summary(graph)
-    stats.update(documents=len(docs), failed=len(failures), seconds=round(time.perf_counter() - t0, 2),
+    stats.update(documents=len(docs), **_failure_counts(failures), seconds=round(time.perf_counter() - t0, 2),
                  citations=sum(len(d.record["citations"]) for d in docs),
                  outdated=_outdated_count(graph), out=str(out_dir))
     _print_summary(stats, as_json, str(out_dir))
-    return 1 if failures else 0
+    return 1 if stats["failed"] else 0
 
 
 def _load_neo4j(target, load):
@@ -236,11 +242,17 @@ def build_streamed(paths, out_dir: Path, part_size: int, quiet: bool = False, ne
                 counts, unresolved, outdated = load(store)
             publish(staging, out_dir, ("store/graph.kgl",))
     stats = {"nodes": counts["nodes"], "edges": counts["relationships"], "unresolved": unresolved,
-             "documents": counted["documents"], "failed": len(failures), "citations": counted["citations"],
+             "documents": counted["documents"], **_failure_counts(failures), "citations": counted["citations"],
              "outdated": outdated, "seconds": round(time.perf_counter() - t0, 2),
              "out": redact(neo4j_uri) if neo4j_uri else str(out_dir / "store"), "streamed_parts_of": part_size}
     _print_summary(stats, as_json, f"{stats['out']} in parts of {part_size} documents")
-    return 1 if failures else 0
+    return 1 if stats["failed"] else 0
+
+
+def _failure_counts(failures: list[tuple[str, str]]) -> dict:
+    """Files that could not be read, and files skipped as not documents: both reported, counted apart."""
+    skipped = sum(1 for _, problem in failures if is_skipped(problem))
+    return {"failed": len(failures) - skipped, "skipped": skipped}
 
 
 def _outdated_count(graph) -> int:

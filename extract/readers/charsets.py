@@ -1,0 +1,145 @@
+"""Bytes of a text file → Unicode (NFC), whatever Vietnamese offices saved it in.
+
+Order: a byte-order mark; UTF-32/UTF-16 without one (told by where the zero bytes fall); UTF-8 (with
+mojibake repaired by ftfy, and VNI text pasted into a UTF-8 file); else the legacy code pages —
+Windows-1258, TCVN3/ABC (glibc iconv's TCVN5712-1) and VNI-Windows (data/vni_windows.csv) — of which
+the one that yields the most ordinary Vietnamese words wins: a wrong code page breaks every diacritic.
+"""
+from __future__ import annotations
+
+import codecs
+import re
+import subprocess
+import unicodedata
+from functools import lru_cache
+
+from vbgraph.extract.errors import InputError
+from vbgraph.extract.tables import read_table
+
+_BOMS = [(codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"),
+         (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")]
+_WORD = re.compile(r"[^\W\d_]+")
+# a legacy decoding must find at least this share of common words among the words with diacritics
+_MIN_WORD_SHARE = 0.05
+
+
+@lru_cache(maxsize=1)
+def common_words() -> frozenset[str]:
+    return frozenset(r["word"] for r in read_table("vietnamese_common_words.csv"))
+
+
+@lru_cache(maxsize=1)
+def _vni_pattern() -> tuple[re.Pattern, dict[str, str]]:
+    table = {r["vni"]: r["unicode"] for r in read_table("vni_windows.csv")}
+    # longest first: "ôù" (ớ) before "ô" (ơ)
+    return re.compile("|".join(map(re.escape, sorted(table, key=len, reverse=True)))), table
+
+
+def vni_to_unicode(text: str) -> str:
+    """VNI-Windows text read as Windows-1252 → Unicode."""
+    pattern, table = _vni_pattern()
+    return pattern.sub(lambda m: table[m.group()], text)
+
+
+def _tcvn3(data: bytes) -> str | None:
+    # glibc knows TCVN3 as TCVN5712-1; Python has no codec for it
+    try:
+        proc = subprocess.run(["iconv", "-f", "TCVN5712-1", "-t", "UTF-8"], input=data, capture_output=True,
+                              timeout=60)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return proc.stdout.decode("utf-8") if proc.returncode == 0 else None
+
+
+def vietnamese_score(text: str) -> tuple[int, int]:
+    """(common words found, words with diacritics): how Vietnamese a decoding reads."""
+    words = common_words()
+    hits = marked = 0
+    for w in _WORD.findall(text.lower()):
+        if not w.isascii():
+            marked += 1
+            hits += w in words
+    return hits, marked
+
+
+def _nul_layout(data: bytes) -> str | None:
+    """UTF-16/32 without a byte-order mark: most characters of Vietnamese text are ASCII, so one byte
+    in two (or three in four) is zero, always at the same place."""
+    sample = data[:8192]
+    n = len(sample) - len(sample) % 4
+    if n < 8:
+        return None
+    zero = [sum(1 for i in range(k, n, 4) if sample[i] == 0) / (n // 4) for k in range(4)]
+    # the top byte of a code point is always zero, the next one is for all of Basic Latin
+    if zero[3] > 0.99 and zero[2] > 0.99 and zero[1] > 0.5 and zero[0] < 0.5:
+        return "utf-32-le"
+    if zero[0] > 0.99 and zero[1] > 0.99 and zero[2] > 0.5 and zero[3] < 0.5:
+        return "utf-32-be"
+    even, odd = (zero[0] + zero[2]) / 2, (zero[1] + zero[3]) / 2
+    if odd > 0.3 and even < 0.05:
+        return "utf-16-le"
+    if even > 0.3 and odd < 0.05:
+        return "utf-16-be"
+    return None
+
+
+def _nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
+def decode_text(path, data: bytes) -> tuple[str, str, list[str]]:
+    """(text in NFC, encoding name, warnings) or InputError naming the file and the problem."""
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            try:
+                return _nfc(data.decode(codec).lstrip("\ufeff")), codec.removesuffix("-sig"), []
+            except UnicodeDecodeError as exc:
+                raise InputError(path, f"starts with a {codec.upper()} byte-order mark but is not valid "
+                                       f"{codec.upper()} (bad bytes at offset {exc.start})") from None
+    layout = _nul_layout(data)
+    if layout:
+        try:
+            return _nfc(data.decode(layout)), layout, []
+        except UnicodeDecodeError:
+            pass
+    if b"\x00" in data[:8192]:
+        raise InputError(path, "looks binary (contains NUL bytes), not a text document")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return _legacy(path, data, exc)
+    return _repaired_utf8(path, _nfc(text))
+
+
+def _repaired_utf8(path, text: str) -> tuple[str, str, list[str]]:
+    import ftfy
+
+    fixed = _nfc(ftfy.fix_encoding(text))
+    if fixed != text and vietnamese_score(fixed)[0] > vietnamese_score(text)[0]:
+        return fixed, "utf-8", [f"{path}: repaired mojibake (UTF-8 that had been read as Latin-1/Windows-1252"
+                                f" and saved again, e.g. “Káº¿ hoáº¡ch” for “Kế hoạch”); check the result"]
+    vni = _nfc(vni_to_unicode(text))
+    if vni != text and vietnamese_score(vni)[0] > 2 * vietnamese_score(text)[0] + 2:
+        return vni, "utf-8", [f"{path}: converted VNI-Windows text stored as UTF-8 (typed with a VNI font) "
+                              f"to Unicode; check the result"]
+    return text, "utf-8", []
+
+
+def _legacy(path, data: bytes, utf8_error: UnicodeDecodeError) -> tuple[str, str, list[str]]:
+    candidates = {"windows-1258": lambda: data.decode("cp1258", errors="replace"),
+                  "tcvn3": lambda: _tcvn3(data),
+                  "vni-windows": lambda: vni_to_unicode(data.decode("cp1252", errors="replace"))}
+    best = None
+    for name, decode in candidates.items():
+        text = decode()
+        if text is None:
+            continue
+        text = _nfc(text)
+        hits, marked = vietnamese_score(text)
+        if best is None or hits > best[0]:
+            best = (hits, marked, name, text)
+    if best is None or best[0] == 0 or best[0] < _MIN_WORD_SHARE * best[1]:
+        raise InputError(path, f"is not UTF-8 text (invalid byte 0x{data[utf8_error.start]:02x} at offset "
+                               f"{utf8_error.start}) and reads as no Vietnamese code page (tried Windows-1258, "
+                               "TCVN3, VNI-Windows); re-save it as UTF-8")
+    return best[3], best[2], []
