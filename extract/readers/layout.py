@@ -19,6 +19,7 @@ class Line:
     x1: float
     top: float
     bottom: float
+    alone: bool = False      # a table row: never joined to the lines around it
 
 
 @dataclass
@@ -61,7 +62,7 @@ def drop_running_heads(pages: list[Page]) -> list[Page]:
     return out
 
 
-def _join(a: str, b: str) -> str:
+def join_lines(a: str, b: str) -> str:
     if a.endswith("\u00ad"):                       # soft hyphen: the word goes on
         return a[:-1] + b
     if len(a) > 1 and a[-1] in "-‐" and not a[-2].isspace() and b[:1].isalnum():
@@ -92,19 +93,21 @@ def page_text(pages: list[Page]) -> str:
                 out.append(text)
             elif gap > 0.6 * line_height:
                 out.append("\n\n" + text)
-            elif wrapped:
-                out[-1] = _join(out[-1], text)
+            elif wrapped and not ln.alone:
+                out[-1] = join_lines(out[-1], text)
             else:
                 out.append("\n" + text)
             prev = ln
             # a wrapped line spans the text block; a line starting mid-page is a header-block cell
-            wrapped = ln.x1 >= right - slack and ln.x0 <= left + slack
+            wrapped = ln.x1 >= right - slack and ln.x0 <= left + slack and not ln.alone
     return "".join(out) + "\n"
 
 
 def lines_from_words(words: list[dict], x_gap: float) -> list[Line]:
-    """Words (dicts with text, x0, x1, top, bottom) → lines, top to bottom.  Words at the same height
-    but further apart than `x_gap` are separate lines (the two columns of the header block)."""
+    """Words (dicts with text, x0, x1, top, bottom, size) → lines in reading order.  Words at the same
+    height but further apart than `x_gap` are separate segments; a run of rows split so (the two
+    columns of the header block: agency | quốc hiệu, "Số: …" | "<place>, ngày …") is read column by
+    column, as the cells of a Word table are."""
     rows: list[list[dict]] = []
     for w in sorted(words, key=lambda w: (w["top"], w["x0"])):
         if rows:
@@ -115,19 +118,41 @@ def lines_from_words(words: list[dict], x_gap: float) -> list[Line]:
                 row.append(w)
                 continue
         rows.append([w])
-    lines = []
+    segmented = []
     for row in rows:
         row.sort(key=lambda w: w["x0"])
-        segment = [row[0]]
+        segments = [[row[0]]]
         for w in row[1:]:
-            if w["x0"] - segment[-1]["x1"] > x_gap:
-                lines.append(_line(segment))
-                segment = []
-            segment.append(w)
-        lines.append(_line(segment))
+            if w["x0"] - segments[-1][-1]["x1"] > x_gap:
+                segments.append([])
+            segments[-1].append(w)
+        segmented.append([_line(seg) for seg in segments])
+    lines: list[Line] = []
+    i = 0
+    while i < len(segmented):
+        j = i
+        while j < len(segmented) and len(segmented[j]) > 1:
+            j += 1
+        if j == i:
+            lines.extend(segmented[i])
+            i += 1
+            continue
+        run = [seg for row in segmented[i:j] for seg in row]
+        starts = sorted({round(seg.x0) for seg in segmented[i]})
+        column = lambda seg: max(k for k, x in enumerate(starts) if x <= seg.x0 + x_gap / 2) \
+            if any(x <= seg.x0 + x_gap / 2 for x in starts) else 0
+        lines.extend(sorted(run, key=lambda seg: (column(seg), seg.top)))
+        i = j
     return lines
 
 
 def _line(words: list[dict]) -> Line:
-    return Line(" ".join(w["text"] for w in words), words[0]["x0"], words[-1]["x1"],
+    sizes = sorted(w.get("size", 0) for w in words)
+    body = sizes[len(sizes) // 2]
+    texts = []
+    for w in words:
+        # a number set smaller than the line is a footnote marker: the normaliser knows "<sup>N</sup>"
+        small = body and w.get("size", body) < 0.8 * body
+        texts.append(f"<sup>{w['text']}</sup>" if small and w["text"].isdigit() else w["text"])
+    return Line(" ".join(texts), words[0]["x0"], words[-1]["x1"],
                 min(w["top"] for w in words), max(w["bottom"] for w in words))

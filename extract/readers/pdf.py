@@ -7,7 +7,7 @@ from io import BytesIO
 
 from vbgraph.extract.errors import InputError
 from vbgraph.extract.readers import Document
-from vbgraph.extract.readers.layout import Page, lines_from_words, page_text
+from vbgraph.extract.readers.layout import Line, Page, join_lines, lines_from_words, page_text
 
 # a page with fewer letters than this in its text layer is taken for a scan
 _MIN_LETTERS = 20
@@ -30,10 +30,38 @@ def _open(path, data: bytes):
         raise InputError(path, f"is not a readable PDF (damaged or truncated: {name}: {exc})") from None
 
 
+def _inside(word: dict, box) -> bool:
+    x0, top, x1, bottom = box
+    return x0 - 1 <= word["x0"] and word["x1"] <= x1 + 1 and top - 1 <= word["top"] and word["bottom"] <= bottom + 1
+
+
+def _cell(text: str | None) -> str:
+    lines = [ln.strip() for ln in (text or "").splitlines() if ln.strip()]
+    out = lines[0] if lines else ""
+    for ln in lines[1:]:
+        out = join_lines(out, ln)
+    return out
+
+
 def _text_layer(page) -> Page:
-    words = page.extract_words(x_tolerance=1.5, y_tolerance=3, keep_blank_chars=False)
+    """Lines of a page in reading order; a ruled table's rows as "| a | b |" lines of their own (cells
+    read whole, so a symbol wrapped inside a cell joins up)."""
+    rows, boxes = [], []
+    for table in page.find_tables():
+        boxes.append(table.bbox)
+        for row, cells in zip(table.rows, table.extract()):
+            texts = [_cell(c) for c in cells if c is not None]
+            if any(texts):
+                x0, top, x1, bottom = row.bbox
+                rows.append(Line("| " + " | ".join(texts) + " |", x0, x1, top, bottom, alone=True))
+    words = [w for w in page.extract_words(x_tolerance=1.5, y_tolerance=3, extra_attrs=["size"])
+             if not any(_inside(w, box) for box in boxes)]
     size = min((w["bottom"] - w["top"] for w in words), default=10)
-    return Page(lines_from_words(words, x_gap=max(3 * size, 20)), float(page.width), float(page.height))
+    lines = lines_from_words(words, x_gap=max(3 * size, 20))
+    for row in rows:   # each table row before the first line below it; the lines keep their reading order
+        at = next((k for k, ln in enumerate(lines) if ln.top > row.top and not ln.alone), len(lines))
+        lines.insert(at, row)
+    return Page(lines, float(page.width), float(page.height))
 
 
 def read(path, data: bytes) -> Document:
