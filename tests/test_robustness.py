@@ -74,15 +74,15 @@ def test_bad_files_are_reported_and_the_batch_goes_on(tmp_path):
     good.write_text(SEED_TEXT, encoding="utf-8")
     (tmp_path / "empty.txt").write_bytes(b"")
     (tmp_path / "binary.txt").write_bytes(b"\x00\x01\x02PK\x03\x04" * 50)
-    (tmp_path / "latin1.txt").write_bytes("Quyết định số 12".encode("utf-16"))
+    (tmp_path / "utf16.txt").write_bytes(SEED_TEXT.encode("utf-16"))
     (tmp_path / "cp1258.txt").write_bytes(b"Quy\xea\xcc\x81t \xff\xfe")
     results = {Path(p).name: (rec, err) for p, rec, err in extract_paths([str(tmp_path)])}
     assert results["good.txt"][0]["plan"]["symbol"] == "859/KH-UBND"
     assert results["empty.txt"][1] == "is empty"
     assert "binary" in results["binary.txt"][1]
     assert "not UTF-8" in results["cp1258.txt"][1] or "binary" in results["cp1258.txt"][1]
-    assert results["latin1.txt"][1]
-    assert sum(1 for rec, _ in results.values() if rec) == 1
+    assert results["utf16.txt"][0]["plan"]["symbol"] == "859/KH-UBND"
+    assert sum(1 for rec, _ in results.values() if rec) == 2
 
 
 def test_bom_is_accepted_and_unknown_format_named(tmp_path):
@@ -94,9 +94,17 @@ def test_bom_is_accepted_and_unknown_format_named(tmp_path):
     try:
         read_document(pdf)
     except InputError as exc:
-        assert "unsupported format '.pdf'" in str(exc) and "plan.pdf" in str(exc)
+        assert "is not a readable PDF" in str(exc) and "plan.pdf" in str(exc)
     else:
-        raise AssertionError("a .pdf must be refused with a clear message")
+        raise AssertionError("a damaged .pdf must be refused with a clear message")
+    sheet = tmp_path / "table.xlsx"
+    sheet.write_bytes(b"PK\x03\x04" + b"\x00" * 26 + b"xl/workbook.xml")
+    try:
+        read_document(sheet)
+    except InputError as exc:
+        assert str(exc).startswith(f"{sheet}: skipped: Excel workbook (.xlsx), 45 bytes")
+    else:
+        raise AssertionError("a spreadsheet must be reported as skipped")
 
 
 def test_cli_exit_status(tmp_path):

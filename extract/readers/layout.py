@@ -31,7 +31,7 @@ class Page:
 
 _PAGE_NUMBER = re.compile(r"^[-–—\s]*(?:(?i:trang)\s*)?\d{1,4}(?:\s*/\s*\d{1,4})?[-–—\s]*$")
 _DIGITS = re.compile(r"\d+")
-_MARGIN = 0.12          # share of the page height at the top and at the bottom where running heads live
+_MARGIN = 0.08          # share of the page height at the top and at the bottom where running heads live
 _REPEATED = 0.5         # a margin line on at least half the pages (and two) is a running head or foot
 
 

@@ -21,13 +21,13 @@ def _open(path, data: bytes):
         pdf = pdfplumber.open(BytesIO(data))
         pdf.pages  # parses the page tree: a damaged file fails here, not halfway through
         return pdf
-    except (PDFPasswordIncorrect, PDFEncryptionError):
-        raise InputError(path, "is an encrypted PDF that needs a password; save an unprotected copy") from None
     except Exception as exc:  # pdfminer raises many kinds (PSEOF, PDFSyntaxError, KeyError …) on bad files
-        name = type(exc).__name__
-        if "Password" in name or "Encrypt" in name:
+        # pdfplumber wraps pdfminer's own error: the cause says what is wrong
+        cause = exc.args[0] if exc.args and isinstance(exc.args[0], Exception) else exc
+        if isinstance(cause, (PDFPasswordIncorrect, PDFEncryptionError)):
             raise InputError(path, "is an encrypted PDF that needs a password; save an unprotected copy") from None
-        raise InputError(path, f"is not a readable PDF (damaged or truncated: {name}: {exc})") from None
+        raise InputError(path, f"is not a readable PDF (damaged or truncated: {type(cause).__name__}"
+                               f"{': ' + str(cause) if str(cause) else ''})") from None
 
 
 def _inside(word: dict, box) -> bool:
