@@ -172,6 +172,44 @@ def test_pdf_running_heads_page_numbers_and_hyphenation(tmp_path):
     assert text.count("04-CTr/BDVTU-BCSDUBND ngày 21/10/2021") == 18
 
 
+def test_a_page_without_text_layer_is_read_by_ocr_and_said_so(tmp_path):
+    from PIL import Image, ImageDraw, ImageFont
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(TTFont("DejaVu", FONT))
+    scan = Image.new("L", (2480, 700), 255)
+    ImageDraw.Draw(scan).text((150, 200), "Căn cứ Chỉ thị số 33/CT-TTg ngày 26/11/2021 của Thủ tướng Chính phủ;",
+                              font=ImageFont.truetype(FONT, 40), fill=0)
+    f = tmp_path / "mixed.pdf"
+    c = canvas.Canvas(str(f), pagesize=A4)
+    c.setFont("DejaVu", 11)
+    c.drawString(60, 780, "Thực hiện Kế hoạch số 859/KH-UBND ngày 25/3/2024 của UBND tỉnh Tây Ninh;")
+    c.showPage()
+    c.drawImage(ImageReader(scan), 0, 600, width=595, height=168)   # page 2: an image and no text
+    c.showPage()
+    c.save()
+    doc = read_input(f)
+    assert doc.ocr and doc.ocr_confidence > 80 and doc.pages == 2
+    assert doc.warnings == [f"{f}: page 2 has no text layer and was read by OCR"]
+    assert "859/KH-UBND" in doc.text and "33/CT-TTg ngày 26/11/2021" in doc.text
+
+
+def test_content_decides_over_the_name(tmp_path):
+    make_formats(SAMPLES[0], tmp_path, ("docx",))
+    misnamed = tmp_path / "plan.doc"
+    shutil.copy(tmp_path / "docx" / f"{SAMPLES[0].stem}.docx", misnamed)
+    doc = read_input(misnamed)
+    assert doc.format == "docx" and doc.warnings == [f"{misnamed}: named .doc but its content is DOCX; read as DOCX"]
+    fake = tmp_path / "fake.pdf"
+    fake.write_text("Kế hoạch số 1/KH-UBND", encoding="utf-8")
+    with pytest.raises(InputError, match=r"fake\.pdf: is not a PDF file"):
+        read_input(fake)
+
+
 # ------------------------------------------------------------------ web pages
 
 def _portal_page(text: str) -> str:

@@ -84,7 +84,8 @@ def read(path, data: bytes) -> Document:
             pages[i] = page
         doc.ocr, doc.ocr_confidence = True, result.confidence
         if len(scanned) < len(pages):
-            doc.warnings.append(f"{path}: pages {', '.join(str(i + 1) for i in scanned)} have no text layer "
-                                f"and were read by OCR")
+            numbers = ", ".join(str(i + 1) for i in scanned)
+            said = "page {} has no text layer and was" if len(scanned) == 1 else "pages {} have no text layer and were"
+            doc.warnings.append(f"{path}: {said.format(numbers)} read by OCR")
     doc.text = page_text(pages)
     return doc
