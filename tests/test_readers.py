@@ -208,6 +208,11 @@ def test_content_decides_over_the_name(tmp_path):
     fake.write_text("Kế hoạch số 1/KH-UBND", encoding="utf-8")
     with pytest.raises(InputError, match=r"fake\.pdf: is not a PDF file"):
         read_input(fake)
+    # a password-protected .docx is an OLE container with an EncryptedPackage stream (directory entry only)
+    locked = tmp_path / "locked.docx"
+    locked.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504 + "EncryptedPackage".encode("utf-16-le"))
+    with pytest.raises(InputError, match=r"locked\.docx: is a password-protected Office file"):
+        read_input(locked)
 
 
 # ------------------------------------------------------------------ web pages

@@ -110,7 +110,10 @@ def sniff(data: bytes) -> str:
                 return kind
         return "ZIP archive"
     if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
-        # an OLE container holds a Word document only if it has a WordDocument stream
+        # an OLE container holds a Word document only if it has a WordDocument stream; a password-protected
+        # .docx/.xlsx is an OLE container too, with an EncryptedPackage stream
+        if "EncryptedPackage".encode("utf-16-le") in data:
+            return "encrypted"
         return "doc" if "WordDocument".encode("utf-16-le") in data else "Office 97 file other than Word"
     if head.startswith((b"\x89PNG", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*")):
         return "image"
@@ -123,12 +126,14 @@ def sniff(data: bytes) -> str:
     return ""
 
 
-def human_size(n: int) -> str:
-    for unit in ("bytes", "KB", "MB", "GB"):
-        if n < 1024 or unit == "GB":
-            return f"{n} {unit}" if unit == "bytes" else f"{n:.1f} {unit}"
+def human_size(n: float) -> str:
+    if n < 1024:
+        return f"{n} bytes"
+    for unit in ("KB", "MB", "GB"):
         n /= 1024
-    return f"{n} bytes"
+        if n < 1024:
+            break
+    return f"{n:.1f} {unit}"
 
 
 def choose_format(path: Path, data: bytes) -> tuple[Format, list[str]]:
@@ -140,6 +145,8 @@ def choose_format(path: Path, data: bytes) -> tuple[Format, list[str]]:
         if named and named is not chosen and not (named.name == "text" and kind == "html"):
             return chosen, [f"{path}: named {path.suffix} but its content is {kind.upper()}; read as {kind.upper()}"]
         return chosen, []
+    if kind == "encrypted":
+        raise InputError(path, "is a password-protected Office file; remove the password and save it again")
     if kind:
         raise SkippedFile(path, f"{kind}, {human_size(len(data))} — not a document format vbgraph reads")
     if named is None:
