@@ -16,8 +16,8 @@ from functools import lru_cache
 from vbgraph.extract.errors import InputError
 from vbgraph.extract.tables import read_table
 
-_BOMS = [(codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"),
-         (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")]
+_BOMS = [(codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF16_LE, "utf-16"),
+         (codecs.BOM_UTF16_BE, "utf-16")]
 _WORD = re.compile(r"[^\W\d_]+")
 # a legacy decoding must find at least this share of common words among the words with diacritics
 _MIN_WORD_SHARE = 0.05
@@ -87,25 +87,42 @@ def _nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
+def _latin_share(text: str) -> float:
+    """Share of the visible characters that Vietnamese text is written with (Latin letters, digits,
+    punctuation): bytes wrongly taken for UTF-16 come out as CJK and other scripts."""
+    visible = [c for c in text[:20000] if not c.isspace()]
+    latin = sum(1 for c in visible if ord(c) < 0x250 or 0x1E00 <= ord(c) <= 0x1EFF
+                or unicodedata.category(c)[0] in "PNSM")
+    return latin / len(visible) if visible else 1.0
+
+
+def _wide(path, data: bytes, codec: str) -> str:
+    text = _nfc(data.decode(codec).lstrip("\ufeff"))
+    if _latin_share(text) < 0.7:
+        raise InputError(path, f"looks binary: read as {codec.upper()} it is mostly characters of other "
+                               "scripts, not a text document")
+    return text
+
+
 def decode_text(path, data: bytes) -> tuple[str, str, list[str]]:
     """(text in NFC, encoding name, warnings) or InputError naming the file and the problem."""
     for bom, codec in _BOMS:
         if data.startswith(bom):
             try:
-                return _nfc(data.decode(codec).lstrip("\ufeff")), codec.removesuffix("-sig"), []
+                return _wide(path, data, codec), codec, []
             except UnicodeDecodeError as exc:
                 raise InputError(path, f"starts with a {codec.upper()} byte-order mark but is not valid "
                                        f"{codec.upper()} (bad bytes at offset {exc.start})") from None
     layout = _nul_layout(data)
     if layout:
         try:
-            return _nfc(data.decode(layout)), layout, []
+            return _wide(path, data, layout), layout, []
         except UnicodeDecodeError:
             pass
     if b"\x00" in data[:8192]:
         raise InputError(path, "looks binary (contains NUL bytes), not a text document")
     try:
-        text = data.decode("utf-8")
+        text = data.removeprefix(codecs.BOM_UTF8).decode("utf-8")
     except UnicodeDecodeError as exc:
         return _legacy(path, data, exc)
     return _repaired_utf8(path, _nfc(text))

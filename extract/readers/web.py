@@ -62,8 +62,9 @@ def _own_text(el) -> int:
 
 
 def _label_field(el) -> tuple[str, str] | None:
-    """(field, text after the colon) when el's text starts with a metadata label."""
-    text = _squash(el.text_content())
+    """(field, text after the colon) when el's own text starts with a metadata label.  Only an element's
+    own text is read, so the page is scanned once, not once per enclosing element."""
+    text = _squash(el.text or "")
     if not text or len(text) > 300:
         return None
     label, sep, rest = text.partition(":")
@@ -88,16 +89,13 @@ def _value_after(el) -> str:
 
 
 def _metadata_box(root) -> dict[str, str]:
-    candidates = [el for el in root.iter() if isinstance(el.tag, str) and _label_field(el)]
-    inner = set()
-    for el in candidates:
-        inner.update(id(a) for a in el.iterancestors())
     found: dict[str, str] = {}
     hits = []
-    for el in candidates:
-        if id(el) in inner:      # "<tr>Số hiệu: … Loại văn bản: …</tr>": the label cell inside decides
+    for el in root.iter():
+        labelled = _label_field(el) if isinstance(el.tag, str) else None
+        if labelled is None:
             continue
-        field, rest = _label_field(el)
+        field, rest = labelled
         value = rest or _value_after(el)
         if value and field not in found:
             found[field] = value
