@@ -4,20 +4,21 @@ The site's chrome goes first (scripts, navigation, menus, headers and footers, f
 buttons — by tag and by class/id words), then the reader walks down from <body> into the element that
 holds most of the remaining text (links do not count): that is the document.  Its blocks become lines,
 a table row one line with its cells separated by "|".  The portal's metadata box ("Số hiệu",
-"Loại văn bản", "Nơi ban hành", "Ngày ban hành", "Người ký"; labels in data/portal_metadata_labels.csv)
-is read into `Document.metadata`, a second source for the header, and kept out of the text.
+"Loại văn bản", "Nơi ban hành", "Ngày ban hành", "Người ký" …; the labels of header.PORTAL_LABELS) is read
+into `Document.metadata` and written once, one "Label: value" line each, at the top of the text — the
+form in which captured pages hold it, so the header code (header.portal_box) reads it as the second
+source it is and keeps it out of citations; wherever the page had it, it is taken out of the body.
 """
 from __future__ import annotations
 
 import codecs
 import re
 import unicodedata
-from functools import lru_cache
 
 from vbgraph.extract.errors import InputError
 from vbgraph.extract.readers import Document
 from vbgraph.extract.readers.charsets import decode_text
-from vbgraph.extract.tables import fold_words, read_table
+from vbgraph.extract.header import PORTAL_LABELS
 
 _CHROME_TAGS = ("script", "style", "noscript", "nav", "header", "footer", "aside", "form", "iframe", "button",
                 "select", "svg", "template", "input", "textarea", "link", "meta", "object", "embed")
@@ -29,11 +30,6 @@ _BLOCK_TAGS = {"p", "div", "li", "tr", "table", "section", "article", "main", "b
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_.:-]+)""", re.I)
 # the document is the deepest element holding at least this share of its parent's text
 _DESCEND = 0.6
-
-
-@lru_cache(maxsize=1)
-def _labels() -> dict[str, str]:
-    return {fold_words(r["label"]): r["field"] for r in read_table("portal_metadata_labels.csv")}
 
 
 def _decode(path, data: bytes) -> tuple[str, str, list[str]]:
@@ -61,15 +57,15 @@ def _own_text(el) -> int:
     return len(_squash(el.text_content())) - links
 
 
-def _label_field(el) -> tuple[str, str] | None:
-    """(field, text after the colon) when el's own text starts with a metadata label.  Only an element's
-    own text is read, so the page is scanned once, not once per enclosing element."""
+def _label_field(el) -> tuple[str, str, str] | None:
+    """(label as written, field, text after the colon) when el's own text starts with a metadata label.
+    Only an element's own text is read, so the page is scanned once, not once per enclosing element."""
     text = _squash(el.text or "")
     if not text or len(text) > 300:
         return None
     label, sep, rest = text.partition(":")
-    field = _labels().get(fold_words(label))
-    return (field, rest.strip() if sep else "") if field else None
+    field = PORTAL_LABELS.get(label.strip().lower())
+    return (label.strip(), field, rest.strip() if sep else "") if field else None
 
 
 def _value_after(el) -> str:
@@ -88,23 +84,25 @@ def _value_after(el) -> str:
     return ""
 
 
-def _metadata_box(root) -> dict[str, str]:
+def _metadata_box(root) -> tuple[dict[str, str], list[str]]:
+    """The box's fields, and its "Label: value" lines in the page's order."""
     found: dict[str, str] = {}
-    hits = []
+    lines, hits = [], []
     for el in root.iter():
         labelled = _label_field(el) if isinstance(el.tag, str) else None
         if labelled is None:
             continue
-        field, rest = labelled
+        label, field, rest = labelled
         value = rest or _value_after(el)
         if value and field not in found:
             found[field] = value
+            lines.append(f"{label}: {value}")
             hits.append(el)
     if len(hits) >= 2:
         box = _common_ancestor(hits)
         if box is not None and box.tag != "body" and len(_squash(box.text_content())) < 2000:
             box.drop_tree()
-    return found
+    return found, lines
 
 
 def _common_ancestor(elements):
@@ -187,11 +185,11 @@ def read(path, data: bytes) -> Document:
         body = root
     for el in body.iter("script", "style"):
         el.text = ""
-    metadata = _metadata_box(body)
+    metadata, box_lines = _metadata_box(body)
     _drop_chrome(body)
     parts: list[str] = []
     _lines(_main_element(body), parts)
     lines = [" ".join(ln.replace("\xa0", " ").split()) for ln in "".join(parts).split("\n")]
-    text = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip() + "\n"
+    text = re.sub(r"\n{3,}", "\n\n", "\n".join(box_lines + [""] + lines)).strip() + "\n"
     return Document(text=unicodedata.normalize("NFC", text), format="html", encoding=encoding,
                     warnings=warnings, metadata=metadata)
