@@ -215,6 +215,18 @@ def test_content_decides_over_the_name(tmp_path):
         read_input(locked)
 
 
+def test_the_input_limit_counts_the_text_of_packed_formats(tmp_path, monkeypatch):
+    make_formats(SAMPLES[0], tmp_path, ("docx",))
+    docx = tmp_path / "docx" / f"{SAMPLES[0].stem}.docx"
+    monkeypatch.setenv("VBGRAPH_MAX_INPUT_MB", str(40_000 / 2**20))        # 40 kB of text
+    assert read_input(docx).format == "docx"                              # 28 kB of text in it
+    monkeypatch.setenv("VBGRAPH_MAX_INPUT_MB", str(20_000 / 2**20))
+    with pytest.raises(InputError, match=r"\.docx: the text read from it is 0\.0\d+ MB, larger than the limit"):
+        read_input(docx)
+    with pytest.raises(InputError, match=r"000_37ff60af79915060\.txt: is 0\.0\d+ MB, larger than the limit"):
+        read_input(SAMPLES[0])
+
+
 # ------------------------------------------------------------------ web pages
 
 def _portal_page(text: str) -> str:

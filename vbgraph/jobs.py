@@ -14,7 +14,7 @@ from pathlib import Path
 
 from vbgraph.extract.errors import InputError, is_skipped
 from vbgraph.extract.pipeline import expand_paths
-from vbgraph.extract.readers import READERS, read_input
+from vbgraph.extract.readers import read_input
 from vbgraph.graph.build import Ingested, build_graph, ingest_text, summary
 
 
@@ -120,7 +120,7 @@ def publish(staging: Path, out_dir: Path, names=OUTPUTS) -> None:
 
 def _nothing_read(paths, out_dir: Path, failures) -> int:
     found = f"{len(failures)} could not be read" if failures else \
-        f"no {' or '.join(sorted(READERS))} file in {' '.join(map(str, paths))}"
+        f"no file in {' '.join(map(str, paths))}"   # every file found is read or reported
     print(f"vbgraph: no document was read ({found}); {out_dir} is left as it was", file=sys.stderr)
     return 1
 
