@@ -124,6 +124,10 @@ _TITLE_START = re.compile(
 _TITLE_STOP = re.compile(r"\.(?:[ ]|$)|[ ]và các văn bản|[ ]và các (?:chủ trương|quy định)|[ ]\(|[”\"]?;")
 _BARE_TITLE = re.compile(r"[ ](?P<t>(?:một số|một|các|những|tiếp tục|tăng cường|đẩy mạnh|đổi mới|xây dựng)"
                          r"[ ][^;\n.()“”\"]{5,200}?)(?=[;.\n(“”\"]|,[ ]|[ ](?:và|của|trên địa bàn)[ ]|$)")
+_TITLED_RX = re.compile(
+    r"(?<![\w])(?:thực hiện|triển khai|căn cứ)[ ](?P<t>(?:Nghị quyết|Quyết định|Chỉ thị|Kế hoạch|Thông tư|Nghị định|"
+    r"Chương trình|Đề án))[ ](?P<title>(?:quy định|về|ban hành|hướng dẫn|phê duyệt)[ ][^.;\n()“”\"]{10,250})",
+    re.I)
 _PROVINCE_RX = None
 
 
@@ -252,6 +256,18 @@ def find_mentions(nt: NormText, plan_province: str | None, skip: list[tuple[int,
         mentions.append(Mention(am.start(), am.end(), "law", "law:" + fold_words(written), name=name,
                                 doc_type="Luật", year=year, scope="national", issuer="Quốc hội"))
         taken.add(am.start(), am.end())
+
+    # "Triển khai thực hiện Nghị quyết quy định mức chuẩn trợ giúp xã hội …": a document carried out and
+    # named by its trích yếu alone
+    for tm in _TITLED_RX.finditer(text):
+        if not free(tm.start("t"), tm.end()) or SYMBOL_RX.search(tm.group("title")):
+            continue
+        row = _type_lookup().get(fold(tm.group("t")))
+        title = tm.group("title").strip(" ,")
+        mentions.append(Mention(tm.start("t"), tm.start("title") + len(title), "titled",
+                                "titled:" + fold_words(title), doc_type=row["doc_type"] if row else None,
+                                title=title, name=tm.group(0)[tm.start("t") - tm.start():]))
+        taken.add(tm.start("t"), tm.end())
 
     for rm in _RESOLUTION_RX.finditer(text):
         if not free(rm.start(), rm.end()):

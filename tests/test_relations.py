@@ -155,3 +155,14 @@ def test_named_laws_in_capitals_and_with_standard_abbreviations():
                      "Căn cứ Luật Ban hành văn bản QPPL;\nThực hiện LUẬT VIỆC LÀM.\n\nI. MỤC ĐÍCH\n"))
     titles = {c["title"] for c in rec["citations"]}
     assert {"Luật Ban hành văn bản QPPL", "Luật Việc làm"} <= titles
+
+
+def test_a_document_carried_out_and_named_only_by_its_trich_yeu_is_a_citation():
+    rec = record(doc("KẾ HOẠCH", "15/KH-UBND", "Giảm nghèo năm 2025",
+                     "Thực hiện Chỉ thị số 33/CT-TTg ngày 26/11/2021.\n\nI. NHIỆM VỤ\n1. Sở Y tế triển khai thực "
+                     "hiện Nghị quyết quy định mức chuẩn trợ giúp xã hội đối với các đối tượng bảo trợ xã hội trên "
+                     "địa bàn tỉnh. Tiếp tục chăm sóc người có công.\n"))
+    named = [c for c in rec["citations"] if not c["symbol"]]
+    assert [(c["doc_type"], c["title"]) for c in named] == [
+        ("Nghị quyết", "quy định mức chuẩn trợ giúp xã hội đối với các đối tượng bảo trợ xã hội trên địa bàn tỉnh")]
+    assert named[0]["relations"] == ["cites"] and named[0]["scope"] == "Tây Ninh"
