@@ -18,6 +18,7 @@ from spacy.tokens import Doc
 
 from vbgraph.extract.chrome import chrome_tail
 from vbgraph.extract.citations import find_mentions, group_citations
+from vbgraph.extract.effect import read_effect
 from vbgraph.extract.errors import InputError
 from vbgraph.extract.plan import extract_plan
 from vbgraph.extract.prefilter import make_doc, may_hold
@@ -103,6 +104,7 @@ def analyse_text(raw: str, source: str = "<text>") -> tuple[dict, Doc]:
     doc.user_data.update(citations=[], doc_relations=[], agencies=[], movements=[])
     for _, proc in wanted:
         doc = proc(doc)
+    doc.user_data["effect"] = read_effect(nt, plan, doc.user_data["citations"])
     return to_record(source, doc), doc
 
 
@@ -131,6 +133,7 @@ def to_record(source: str, doc: Doc) -> dict:
         "doc_relations": relations,
         "agencies": [a.to_json() for a in doc.user_data.get("agencies", [])],
         "movements": [m.name for m in doc.user_data.get("movements", [])],
+        "effect": doc.user_data.get("effect"),
     }
 
 
