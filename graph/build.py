@@ -19,6 +19,7 @@ import networkx as nx
 
 from vbgraph.extract.tables import PLAN_KINDS, fold, ingested_kind, read_table
 from vbgraph.graph.identity import agency_id, citation_id, movement_id, own_scope, plan_id, province_id
+from vbgraph.graph.status import add_effect
 
 RELATION_EDGE = {"implements": "IMPLEMENTS", "based_on": "BASED_ON", "cites": "CITES"}
 DOC_RELATION_EDGE = {"amends": ("AMENDS", {}), "guides": ("GUIDES", {}), "details": ("DETAILS", {}),
@@ -199,6 +200,7 @@ def add_document(g: nx.MultiDiGraph, doc: Ingested) -> str:
             "file": file, "sentence": where.get("sentence"), "start": where.get("start"),
             "end": where.get("end"), "rule": where.get("rule"), "confidence": where.get("confidence", 1.0),
             "evidence": r.get("evidence")}, extra)
+    add_effect(g, pid, rec.get("effect"), file, ids_by_label)
 
     for a, where in zip(rec["agencies"], prov["agencies"]):
         aid = agency_id(a["name"], a.get("scope"))
@@ -249,9 +251,9 @@ def _finish(g: nx.MultiDiGraph) -> nx.MultiDiGraph:
     return g
 
 
-# the edges enrich() reads (stated supersession) stay in memory until the last part; the others leave
+# the edges enrich() reads (the status edges) stay in memory until the last part; the others leave
 # once they are in a part
-KEPT_FOR_ENRICH = ("SUPERSEDES",)
+KEPT_FOR_ENRICH = ("SUPERSEDES", "AMENDS", "SUSPENDS")
 
 
 def stream_graph(docs: Iterable[Ingested], part_size: int = 2000) -> Iterator[nx.MultiDiGraph]:

@@ -14,6 +14,8 @@ European Legislation Identifier (``eli:`` = http://data.europa.eu/eli/ontology#)
     Document (cited or ingested)  a eli:LegalResource
     symbol / number / title       eli:id_local / eli:number / eli:title (@vi)
     date                          eli:date_document (xsd:date; a partial date is xsd:gYearMonth or xsd:gYear)
+    effective_from / effective_to eli:first_date_entry_in_force / eli:date_no_longer_in_force (xsd:date; from
+                                  the document's own statement, the one that ended it, or the reviewed table)
     doc_type                      eli:type_document → a skos:Concept with skos:prefLabel (@vi)
     status                        eli:in_force eli:InForce-inForce / -notInForce / -partiallyInForce, only when
                                   the status says so ("còn hiệu lực", "hết hiệu lực", "hết hiệu lực một
@@ -73,11 +75,12 @@ EDGE_PREDICATE = {"CITES": ELI.cites, "BASED_ON": ELI.based_on, "AMENDS": ELI.am
                   "MERGED_INTO": VBG.mergedInto}
 # node properties with an ELI (or RDFS) home; the rest become vbg:<camelCase>
 NODE_PREDICATE = {"symbol": ELI.id_local, "number": ELI.number, "title": ELI.title, "date": ELI.date_document,
-                  "name": RDFS.label}
+                  "name": RDFS.label, "effective_from": ELI.first_date_entry_in_force,
+                  "effective_to": ELI.date_no_longer_in_force}
 _LANG_VI = {"title", "name", "issuer", "status", "signer", "sentence", "task", "evidence", "doc_type"}
 _SKIP_NODE = {"id", "labels", "doc_type"}
 _SKIP_EDGE = {"type", "key_id", "starts", "ends"}
-_DATE_PROPS = {"date", "deadline", "valid_from", "valid_to"}
+_DATE_PROPS = {"date", "deadline", "valid_from", "valid_to", "effective_from", "effective_to", "status_since"}
 _INT_PROPS = {"start", "end", "count", "year", "plan_year"}
 _IN_FORCE = (("hết hiệu lực một phần", ELI["InForce-partiallyInForce"]),
              ("còn hiệu lực", ELI["InForce-inForce"]),

@@ -2,22 +2,24 @@
 
 `enrich(g)` runs after every document is in the graph and changes it in place (and returns it):
 
-1. status facts (data/status_facts.csv, each row with its source) → Document props `status` (vbpl
-   vocabulary, STATUSES), `status_source`, `status_basis`, `status_note`, `effective_from`,
-   `effective_to` (first day no longer in force); a replacement with a source →
-   SUPERSEDES {basis: "reference", kind: "replaces", date, source}. "unverified" stays unverified:
-   such a row gives no edge, the status stays "không xác định", and the document gets
+1. status facts (data/status_facts.csv, each row with its source) → Document props `reference_status`,
+   `reference_source`, `status_note` (the Vietnamese analyst note; the reviewer's note is never copied),
+   `effective_from`, `effective_to`; a replacement with a source → SUPERSEDES {basis: "reference"}.
+   "unverified" stays unverified: such a row gives no edge and the document gets
    `replacement_unverified`, which also keeps succession from being inferred for it.
-2. stated relations ("thay thế", "bãi bỏ" found by the extractor, SUPERSEDES {basis: "stated"}) get a
-   `date` and `source` (the replacing document's date, its file) and set the replaced document's
-   status with that sentence as its source.
+2. what documents say about effect (extract/effect.py, added by the build through `add_effect`, and the
+   extractor's replaces/repeals/amends relations) → SUPERSEDES / AMENDS / SUSPENDS {basis: "stated",
+   kind, date, part}; an undated one takes effect with the stating document's entry into force.
 3. succession (`infer_successions`): the yearly plan of the same issuer on the same subject, and a
    same-titled instrument re-issued later → SUPERSEDES {basis: "succession", confidence < 1}. The
    replaced document's status is left as it is: succession is an inference, not a source.
-4. provinces: the 63 units end on 2025-06-12 when merged, the 23 new units begin then, MERGED_INTO
+4. history: every document's status events (node `status_history`, JSON) and its status as of today
+   (`status`, `status_source`, `status_basis`, `status_since`, `effective_from`, `effective_to`,
+   `status_conflict`); `status_at` answers for any date. A status always names the event it comes from.
+5. provinces: the 63 units end on 2025-06-12 when merged, the 23 new units begin then, MERGED_INTO
    {date, source}; every Province gets `name_2025`. District-level documents and agencies get
    `unit_valid_to` 2025-07-01.
-5. agencies renamed or merged in 2025 (data/agency_successors.csv) get `successor`,
+6. agencies renamed or merged in 2025 (data/agency_successors.csv) get `successor`,
    `successor_source`, `successor_strength`, `ended`.
 """
 from __future__ import annotations
@@ -32,7 +34,8 @@ import networkx as nx
 from vbgraph.extract.tables import fold_words, read_table
 from vbgraph.graph.identity import slug
 
-STATUSES = ("còn hiệu lực", "hết hiệu lực toàn bộ", "hết hiệu lực một phần", "chưa có hiệu lực", "không xác định")
+STATUSES = ("còn hiệu lực", "hết hiệu lực toàn bộ", "hết hiệu lực một phần", "chưa có hiệu lực", "ngưng hiệu lực",
+            "không xác định")
 UNKNOWN = "không xác định"
 MERGER_DATE = "2025-06-12"          # Nghị quyết 202/2025/QH15, effective on adoption
 MERGER_SOURCE_ACT = "202/2025/QH15"
@@ -48,6 +51,7 @@ def enrich(g: nx.MultiDiGraph) -> nx.MultiDiGraph:
     apply_status_facts(g)
     apply_stated_relations(g)
     infer_successions(g)
+    apply_history(g)
     add_province_history(g)
     mark_district_units(g)
     flag_agency_successors(g)
@@ -101,23 +105,12 @@ def _fact_node(g, index, symbol: str, year: int | None, **props) -> str:
     return nid
 
 
-def _set_status(d: dict, status: str, source: str | None, basis: str, note: str | None = None,
-                effective_from: str | None = None, effective_to: str | None = None) -> None:
-    assert status in STATUSES, status
-    if status != UNKNOWN and not source:
-        return                                   # never a status without its source
-    d["status"], d["status_basis"] = status, basis
-    if source:
-        d["status_source"] = source
-    for k, v in (("status_note", note), ("effective_from", effective_from), ("effective_to", effective_to)):
-        if v:
-            d[k] = v
-
-
 # --- 1. reviewed status facts ----------------------------------------------------------------------
 
 
 def apply_status_facts(g: nx.MultiDiGraph, rows: list[dict] | None = None) -> None:
+    """The reviewed table's facts become the document's reference facts (the history reads them); only
+    the Vietnamese analyst note reaches the node — the reviewer's note stays in the table."""
     rows = read_table("status_facts.csv") if rows is None else rows
     index = _index_national(g)
     for row in rows:
@@ -126,10 +119,15 @@ def apply_status_facts(g: nx.MultiDiGraph, rows: list[dict] | None = None) -> No
         if nid is None:
             continue                             # the graph does not cite it: nothing to say
         d = g.nodes[nid]
-        _set_status(d, row["status"], row["source"] or None, "reference", row["status_note"] or None,
-                    row["effective_from"] or None, row["effective_to"] or None)
+        if row["source"]:
+            d["reference_status"], d["reference_source"] = row["status"], row["source"]
+            for k in ("effective_from", "effective_to"):
+                if row[k]:
+                    d[k] = row[k]
+        if row.get("analyst_note"):
+            d["status_note"] = row["analyst_note"]
         if row["replaced_by"].lower().startswith("unverified"):
-            d["replacement_unverified"] = row["replaced_by"]   # blocks inferred succession too
+            d["replacement_unverified"] = True   # blocks inferred succession too
         elif row["replaced_by"] and row["source"]:
             new = _fact_node(g, index, row["replaced_by"], _year_of(row["replaced_by"], row["replaced_by_year"]))
             _edge(g, new, nid, "SUPERSEDES", "reference", basis="reference", kind="replaces",
@@ -141,25 +139,61 @@ def apply_status_facts(g: nx.MultiDiGraph, rows: list[dict] | None = None) -> No
                   source=row["source"], confidence=1.0, rule="data/status_facts.csv")
 
 
-# --- 2. stated relations ---------------------------------------------------------------------------
+# --- 2. what the documents say about effect ---------------------------------------------------------
+
+EFFECT_EDGE = {"replaces": "SUPERSEDES", "repeals": "SUPERSEDES", "expires": "SUPERSEDES",
+               "amends": "AMENDS", "suspends": "SUSPENDS"}
+
+
+def add_effect(g: nx.MultiDiGraph, pid: str, effect: dict | None, file: str, targets: dict[str, str]) -> None:
+    """Called by the build for each ingested document: its own entry into force / expiry become dates on
+    its node, and each statement an edge to the document it names (merged with the relation the
+    extractor may already have read from the same sentence). targets: folded label → node id."""
+    from vbgraph.extract.tables import fold
+    from vbgraph.graph.build import stated_edge
+
+    if not effect:
+        return
+    d = g.nodes[pid]
+    if effect.get("symbol") and not d.get("symbol"):
+        d["symbol"] = effect["symbol"]
+    for key, prop in (("in_force", "in_force"), ("expires", "expiry")):
+        said = effect.get(key)
+        if said and said.get("date"):
+            d[f"{prop}_date"], d[f"{prop}_sentence"], d[f"{prop}_file"] = said["date"], said["sentence"], file
+    for st in effect.get("statements") or []:
+        dst = targets.get(fold(st["target"]))
+        if not dst or dst == pid:
+            continue
+        etype = EFFECT_EDGE[st["action"]]
+        if etype == "SUPERSEDES" and st["status"] != "hết hiệu lực toàn bộ":
+            etype = "AMENDS"                     # a part repealed or replaced: the rest stays in force
+        stated_edge(g, pid, dst, etype, {
+            "file": file, "sentence": st["sentence"], "start": st["start"], "end": st["end"],
+            "rule": f"effect:{st['action']}", "confidence": 1.0, "evidence": None},
+            {"basis": "stated", "kind": st["action"], "date": st["date"], "date_rule": st["date_rule"],
+             "part": st["part"], "effect_status": st["status"]})
+
 
 _PART = re.compile(r"(?i)\b(điều|khoản|điểm|chương|mục)\s+\d")
 
 
 def apply_stated_relations(g: nx.MultiDiGraph) -> None:
-    for new, old, d in list(g.edges(data=True)):
-        if d.get("type") != "SUPERSEDES" or d.get("basis") != "stated":
+    """A stated replacement without a date of its own takes effect with the replacing document."""
+    for new, old, d in g.edges(data=True):
+        if d.get("type") not in ("SUPERSEDES", "AMENDS", "SUSPENDS") or d.get("basis") not in ("stated", None):
             continue
-        d.setdefault("date", g.nodes[new].get("date"))
+        nd = g.nodes[new]
+        if not d.get("date") and (nd.get("in_force_date") or nd.get("date")):
+            d["date"] = nd.get("in_force_date") or nd["date"]
+            d["date_rule"] = "own-entry-into-force" if nd.get("in_force_date") else "document-date"
         d.setdefault("source", f"{d.get('file') or '?'}: {d.get('sentence') or ''}".strip())
-        od = g.nodes[old]
-        if od.get("status_basis") == "reference" and od.get("status") != UNKNOWN:
-            continue                             # a reviewed fact is not overwritten
-        sentence = d.get("sentence") or ""
-        before = sentence.split(od["symbol"])[0] if od.get("symbol") else sentence
-        partial = d.get("kind") == "repeals" and bool(_PART.search(before))
-        _set_status(od, "hết hiệu lực một phần" if partial else "hết hiệu lực toàn bộ", d["source"], "stated",
-                    effective_to=d.get("date"))
+        if d.get("type") == "SUPERSEDES" and d.get("kind") == "repeals" and not d.get("effect_status"):
+            od = g.nodes[old]
+            sentence = d.get("sentence") or ""
+            before = sentence.split(od["symbol"])[0] if od.get("symbol") else sentence
+            if _PART.search(before):
+                d["effect_status"] = "hết hiệu lực một phần"
 
 
 # --- 3. succession of recurring documents ----------------------------------------------------------
@@ -254,7 +288,138 @@ def infer_successions(g: nx.MultiDiGraph) -> list[tuple[str, str, float]]:
     return added
 
 
-# --- 4. provinces ------------------------------------------------------------------------------------
+# --- 4. status history and point-in-time status ------------------------------------------------------
+
+EDGE_STATUS = {"SUPERSEDES": "hết hiệu lực toàn bộ", "AMENDS": "hết hiệu lực một phần", "SUSPENDS": "ngưng hiệu lực"}
+IN_FORCE, WHOLE, PART, SUSPENDED, NOT_YET = ("còn hiệu lực", "hết hiệu lực toàn bộ", "hết hiệu lực một phần",
+                                            "ngưng hiệu lực", "chưa có hiệu lực")
+ACTION_VI = {"replaces": "thay thế", "repeals": "bãi bỏ", "expires": "tuyên bố hết hiệu lực",
+             "amends": "sửa đổi, bổ sung", "suspends": "ngưng hiệu lực", "succeeds": "văn bản kế tiếp",
+             "in_force": "có hiệu lực", "expiry": "hết hiệu lực", "reference": "bảng dữ kiện đã kiểm"}
+
+
+def status_events(g: nx.MultiDiGraph) -> dict[str, list[dict]]:
+    """Every status event of every document, from one pass over the status edges (SUPERSEDES, AMENDS,
+    SUSPENDS — stated, reference or succession) and the documents' own dated statements."""
+    events: dict[str, list[dict]] = {}
+    for new, old, e in g.edges(data=True):
+        etype = e.get("type")
+        if etype not in EDGE_STATUS or "Document" not in g.nodes[old].get("labels", ()):
+            continue
+        nd = g.nodes[new]
+        basis = e.get("basis") or "stated"
+        events.setdefault(old, []).append({
+            "date": e.get("date"), "known_by": nd.get("date"),
+            "status": None if basis == "succession" else (e.get("effect_status") or EDGE_STATUS[etype]),
+            "action": e.get("kind") or ("amends" if etype == "AMENDS" else "replaces"),
+            "basis": basis, "confidence": e.get("confidence"), "part": e.get("part"),
+            "source_id": new, "source_symbol": nd.get("symbol"),
+            "sentence": e.get("sentence") if basis == "stated" else e.get("source"),
+            "file": e.get("file"), "date_rule": e.get("date_rule")})
+    for n, d in _documents(g):
+        own = []
+        if d.get("in_force_date"):
+            own.append({"date": d["in_force_date"], "status": IN_FORCE, "action": "in_force", "basis": "stated",
+                        "sentence": d.get("in_force_sentence"), "file": d.get("in_force_file")})
+        if d.get("expiry_date"):
+            own.append({"date": d["expiry_date"], "status": WHOLE, "action": "expiry", "basis": "stated",
+                        "sentence": d.get("expiry_sentence"), "file": d.get("expiry_file")})
+        if d.get("reference_source"):
+            if d.get("effective_from"):
+                own.append({"date": d["effective_from"], "status": IN_FORCE, "action": "in_force",
+                            "basis": "reference", "sentence": d["reference_source"]})
+            if d.get("reference_status") not in (None, UNKNOWN):
+                own.append({"date": None, "status": d["reference_status"], "action": "reference",
+                            "basis": "reference", "sentence": d["reference_source"]})
+        for ev in own:
+            ev.update(source_id=n, source_symbol=d.get("symbol") if ev["basis"] == "stated" else "data/status_facts.csv")
+        if own:
+            events.setdefault(n, []).extend(own)
+    for evs in events.values():
+        evs.sort(key=lambda ev: (ev.get("date") or ev.get("known_by") or "9999", ev["action"], ev.get("source_id") or ""))
+    return events
+
+
+def _when(ev: dict) -> str | None:
+    return ev.get("date") or ev.get("known_by")
+
+
+def status_at(events: list[dict], as_of: str, doc_date: str | None = None) -> dict:
+    """The status on `as_of` from a document's history: {status, since, event (the one that decides),
+    conflicts (every event that says otherwise)}. Inferences (succession) never decide; an undated
+    reference fact decides only when no dated event does; no event → không xác định."""
+    sourced = [ev for ev in events if ev.get("status") and ev.get("sentence")]
+    dated = [ev for ev in sourced if _when(ev)]
+    past = [ev for ev in dated if _when(ev) <= as_of]
+    ends = [ev for ev in past if ev["status"] == WHOLE]
+    out = {"status": UNKNOWN, "since": None, "event": None, "conflicts": []}
+    if doc_date and as_of < doc_date and sourced:
+        out.update(status=NOT_YET, event=sourced[0])
+        return out
+    for status in (WHOLE, SUSPENDED, PART, IN_FORCE):
+        hits = [ev for ev in past if ev["status"] == status]
+        if hits:
+            out.update(status=status, since=_when(hits[0]), event=hits[0])
+            break
+    else:
+        later = [ev for ev in dated if _when(ev) > as_of]
+        undated = [ev for ev in sourced if not _when(ev)]
+        if later and later[0]["status"] == IN_FORCE:
+            out.update(status=NOT_YET, event=later[0])
+        elif later:                              # ended later: in force until then, by that statement
+            out.update(status=IN_FORCE, event=later[0])
+        elif undated:
+            out.update(status=undated[0]["status"], event=undated[0])
+    dates = {ev["date"] for ev in ends if ev.get("date")}
+    if len(dates) > 1:
+        out["conflicts"] = [ev for ev in ends if ev.get("date")]
+    says_in_force = [ev for ev in sourced if ev["action"] == "reference" and ev["status"] == IN_FORCE]
+    if ends and says_in_force:
+        out["conflicts"] = ends + says_in_force
+    return out
+
+
+def event_source(ev: dict | None) -> str | None:
+    if not ev:
+        return None
+    who = ev.get("source_symbol") or ev.get("source_id") or ""
+    where = f" ({ev['file']})" if ev.get("file") else ""
+    return f"{who}{where}: “{ev['sentence']}”" if ev.get("basis") == "stated" else ev.get("sentence")
+
+
+def apply_history(g: nx.MultiDiGraph, today: str | None = None) -> dict[str, list[dict]]:
+    """Each document's history (node property status_history, JSON) and its status as of today, with the
+    event that decides it as its source; the first day it is no longer in force becomes effective_to and
+    its entry into force effective_from (ELI first_date_entry_in_force / date_no_longer_in_force)."""
+    import datetime as dt
+    import json
+
+    today = today or dt.date.today().isoformat()
+    events = status_events(g)
+    for n, evs in events.items():
+        d = g.nodes[n]
+        st = status_at(evs, today, d.get("date"))
+        d["status_history"] = json.dumps(evs, ensure_ascii=False)
+        d["status"], d["status_source"] = st["status"], event_source(st["event"])
+        d["status_basis"] = st["event"]["basis"] if st["event"] else None
+        d["status_since"] = st["since"]
+        d["status_conflict"] = bool(st["conflicts"]) or None
+        whole = [ev["date"] for ev in evs if ev.get("status") == WHOLE and ev.get("date")]
+        if whole and not d.get("effective_to"):
+            d["effective_to"] = min(whole)
+        starts = [ev["date"] for ev in evs if ev.get("action") == "in_force" and ev.get("date")]
+        if starts and not d.get("effective_from"):
+            d["effective_from"] = min(starts)
+    return events
+
+
+def history_of(g: nx.MultiDiGraph, n: str) -> list[dict]:
+    import json
+
+    return json.loads(g.nodes[n].get("status_history") or "[]")
+
+
+# --- 5. provinces ------------------------------------------------------------------------------------
 
 
 def _province_key(name: str) -> str:
@@ -333,7 +498,7 @@ def mark_district_units(g: nx.MultiDiGraph) -> None:
             d["unit_valid_to"], d["unit_source"] = DISTRICT_END, DISTRICT_SOURCE
 
 
-# --- 5. agencies -------------------------------------------------------------------------------------
+# --- 6. agencies -------------------------------------------------------------------------------------
 
 
 def agency_key(name: str | None) -> str:

@@ -55,7 +55,7 @@ from vbgraph.graph.build import stated_entries, stated_props
 COMMON_LABEL = "Node"
 NODE_LABELS = ("Document", "Ingested", "Plan", "Agency", "Province", "Movement", "SourceFile")
 REL_TYPES = ("IMPLEMENTS", "BASED_ON", "CITES", "AMENDS", "GUIDES", "DETAILS", "SUPERSEDES", "ASSIGNS",
-             "PROMOTES", "ISSUED_BY", "LOCATED_IN", "EXTRACTED_FROM", "MERGED_INTO")
+             "PROMOTES", "ISSUED_BY", "LOCATED_IN", "EXTRACTED_FROM", "MERGED_INTO", "SUSPENDS")
 # node attributes of the networkx model that are structure, not properties
 _NODE_STRUCTURE = ("id", "labels")
 _EDGE_STRUCTURE = ("type", "key_id")

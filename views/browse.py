@@ -82,7 +82,7 @@ EDGE_STYLE: dict[str, str] = {
     "IMPLEMENTS": "#d62728", "BASED_ON": "#8c564b", "SUPERSEDES": "#111111", "AMENDS": "#e377c2",
     "GUIDES": "#17becf", "DETAILS": "#bcbd22", "CITES": "#1f77b4",
     "ASSIGNS": "#2ca02c", "PROMOTES": "#ff7f0e", "ISSUED_BY": "#98df8a", "LOCATED_IN": "#c5b0d5",
-    "MERGED_INTO": "#9467bd", "EXTRACTED_FROM": "#c7c7c7", "MEMBER_OF": "#bbbbbb",
+    "MERGED_INTO": "#9467bd", "EXTRACTED_FROM": "#c7c7c7", "MEMBER_OF": "#bbbbbb", "SUSPENDS": "#7f7f7f",
 }
 LINEAGE_TYPES = ("IMPLEMENTS", "BASED_ON", "AMENDS", "SUPERSEDES", "GUIDES", "DETAILS", "CITES")
 # the relations a neighbourhood walks on past the first hop; CITES fans out to everything, so it ends there
