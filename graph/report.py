@@ -32,8 +32,8 @@ COLUMNS = ["reason", "citing_id", "citing_symbol", "citing_date", "relation", "c
            "cited_status", "status_source", "replacement_id", "replacement_symbol", "replacement_date",
            "superseded_on", "outdated_at_citing", "outdated_as_of", "basis", "kind", "confidence", "source",
            "supersedes_sentence", "sentence", "file", "start"]
-BASIS_VI = {"stated": "văn bản nêu rõ (stated)", "reference": "bảng dữ kiện có nguồn (reference)",
-            "succession": "suy luận kế tiếp (succession)", None: "trạng thái có nguồn (status)"}
+BASIS_VI = {"stated": "văn bản nêu rõ", "reference": "bảng dữ kiện đã kiểm", "succession": "suy luận kế tiếp",
+            None: "trạng thái có nguồn"}
 
 
 def _is_doc(g, n) -> bool:
@@ -83,7 +83,7 @@ def outdated_rows(g: nx.MultiDiGraph, as_of: str | None = None, citing: str | No
                        confidence=s.get("confidence"), source=s.get("source") or s.get("file"),
                        supersedes_sentence=s.get("sentence"))
             rows[tuple(str(row.get(k)) for k in COLUMNS)] = row
-        end = od.get("effective_to")
+        end = od.get("status_since") or od.get("effective_to")
         if not found and (od.get("status") or "").startswith("hết hiệu lực") and \
                 (not end or end <= as_of or (citing_date is not None and end <= citing_date)):
             row = dict(base, reason="status", replacement_id=None, replacement_symbol=None, replacement_date=None,
@@ -97,22 +97,57 @@ def outdated_rows(g: nx.MultiDiGraph, as_of: str | None = None, citing: str | No
                                  r["replacement_id"] or "", r["file"] or "", r["start"] if r["start"] is not None else -1))
 
 
-def status_notes(g: nx.MultiDiGraph, citing_ids: set[str] | None = None) -> list[dict]:
-    """Citations by ingested plans of documents whose status is not known and whose replacement the
-    reviewed table calls unverified: shown with the table's note, never as a verdict."""
-    out = []
+REPORT_COLUMNS = COLUMNS + ["cited_status_as_of", "note"]
+
+
+def _ingested(d: dict) -> bool:
+    labels = d.get("labels", ())
+    return "Ingested" in labels or "Plan" in labels
+
+
+def cited_statuses(g: nx.MultiDiGraph, as_of: str) -> dict[str, dict]:
+    """Every document an ingested document cites → its status as of `as_of` (from its history)."""
+    from vbgraph.graph.status import history_of, status_at
+
+    out: dict[str, dict] = {}
     for c, old, r in g.edges(data=True):
-        if r.get("type") not in CITING_TYPES or (citing_ids is not None and c not in citing_ids) or \
-                "Ingested" not in g.nodes[c].get("labels", ()):
-            continue
-        od = g.nodes[old]
-        if od.get("status_basis") == "reference" and od.get("status") == "không xác định" and \
-                od.get("replacement_unverified"):
-            out.append({"citing_id": c, "cited_id": old, "cited_symbol": od.get("symbol"),
-                        "status": od["status"], "note": od.get("status_note"),
-                        "replacement": od.get("replacement_unverified"), "source": od.get("status_source")})
-    return sorted({(n["citing_id"], n["cited_id"]): n for n in out}.values(),
-                  key=lambda n: (n["citing_id"], n["cited_id"]))
+        if r.get("type") in CITING_TYPES and old not in out and _is_doc(g, old) and _ingested(g.nodes[c]):
+            out[old] = status_at(history_of(g, old), as_of, g.nodes[old].get("date"))
+    return out
+
+
+def status_summary(statuses: dict[str, dict]) -> dict:
+    by_status: dict[str, int] = {}
+    for st in statuses.values():
+        by_status[st["status"]] = by_status.get(st["status"], 0) + 1
+    sourced = sum(1 for st in statuses.values() if st["event"])
+    return {"cited_documents": len(statuses), "by_status": dict(sorted(by_status.items())),
+            "with_source": sourced, "coverage": round(sourced / len(statuses), 4) if statuses else None}
+
+
+def report_rows(g: nx.MultiDiGraph, as_of: str, statuses: dict[str, dict], everything: bool = False) -> list[dict]:
+    """The report's one set of rows (text, CSV and JSON print the same): the outdated citations, and with
+    `everything` also the citations of documents whose status is not known (reason `unknown`)."""
+    rows = [dict(r, cited_status_as_of=statuses.get(r["cited_id"], {}).get("status"),
+                 note=g.nodes[r["cited_id"]].get("status_note")) for r in outdated_rows(g, as_of)]
+    if everything:
+        seen = {(r["citing_id"], r["cited_id"]) for r in rows}
+        for c, old, r in g.edges(data=True):
+            if r.get("type") not in CITING_TYPES or (c, old) in seen or old not in statuses or \
+                    statuses[old]["status"] != "không xác định" or not _ingested(g.nodes[c]):
+                continue
+            seen.add((c, old))
+            cd, od = g.nodes[c], g.nodes[old]
+            row = {k: None for k in REPORT_COLUMNS}
+            row.update(reason="unknown", citing_id=c, citing_symbol=cd.get("symbol"),
+                       citing_date=cd.get("date") or (str(cd["year"]) if cd.get("year") else None),
+                       relation=r["type"], cited_id=old, cited_symbol=od.get("symbol"), cited_status=od.get("status"),
+                       cited_status_as_of="không xác định", note=od.get("status_note"), sentence=r.get("sentence"),
+                       file=r.get("file"), start=r.get("start") if isinstance(r.get("start"), int) else None)
+            rows.append(row)
+    return sorted(rows, key=lambda r: (r["citing_id"], r["reason"] == "unknown", r["cited_id"], r["reason"],
+                                       r["replacement_date"] or "", r["replacement_id"] or "", r["file"] or "",
+                                       r["start"] if r["start"] is not None else -1))
 
 
 def reverse_rows(rows: list[dict]) -> list[dict]:
@@ -157,17 +192,36 @@ def _flag(v) -> str:
     return {True: "CÓ", False: "không", None: "không rõ"}[v]
 
 
-def render_text(g: nx.MultiDiGraph, rows: list[dict], as_of: str, notes: list[dict]) -> str:
-    out = [f"Trích dẫn văn bản đã bị thay thế hoặc hết hiệu lực — tính đến {_vn_date(as_of)}",
-           "Căn cứ: stated = chính văn bản nêu rõ; reference = bảng dữ kiện đã kiểm có nguồn; "
-           "succession = suy luận văn bản kế tiếp (cùng cơ quan, cùng loại, cùng chủ đề; kèm độ tin cậy).", ""]
-    plans = sorted({r["citing_id"] for r in rows} | {n["citing_id"] for n in notes})
+REPLACED_VI = {"replaces": "Thay bằng", "repeals": "Bị bãi bỏ bởi", "expires": "Hết hiệu lực theo",
+               "succeeds": "Văn bản kế tiếp"}
+
+
+def _summary_lines(summary: dict, rows: list[dict], as_of: str, unknown_citations: int, everything: bool) -> list[str]:
+    n = summary["cited_documents"]
+    parts = " · ".join(f"{k} {v}" for k, v in summary["by_status"].items()) or "không có"
+    share = f" ({summary['coverage'] * 100:.1f} %)" if n else ""
+    outdated = sum(1 for r in rows if r["reason"] != "unknown")
+    out = [f"Tóm tắt: {n} văn bản được dẫn; trạng thái tính đến {_vn_date(as_of)}: {parts}.",
+           f"Trạng thái có nguồn: {summary['with_source']}/{n}{share}. "
+           f"Trích dẫn đã bị thay thế hoặc hết hiệu lực: {outdated}."]
+    if unknown_citations:
+        out.append(f"Trích dẫn tới văn bản chưa xác định được trạng thái: {unknown_citations}"
+                   + ("." if everything else " (liệt kê khi thêm --all)."))
+    return out
+
+
+def render_text(g: nx.MultiDiGraph, rows: list[dict], as_of: str, summary: dict | None = None,
+                unknown_citations: int = 0, everything: bool = False) -> str:
+    out = [f"Trích dẫn văn bản đã bị thay thế hoặc hết hiệu lực — tính đến {_vn_date(as_of)}"]
+    if summary is not None:
+        out += _summary_lines(summary, rows, as_of, unknown_citations, everything)
+    out += ["Căn cứ: văn bản nêu rõ = chính một văn bản đã đọc nói như vậy; bảng dữ kiện = bảng đã kiểm, mỗi dòng "
+            "có nguồn; suy luận kế tiếp = văn bản cùng cơ quan, cùng loại, cùng chủ đề ban hành sau (kèm độ tin cậy).",
+            ""]
+    plans = sorted({r["citing_id"] for r in rows})
     rows_of: dict[str, list[dict]] = {}
-    notes_of: dict[str, list[dict]] = {}
     for r in rows:
         rows_of.setdefault(r["citing_id"], []).append(r)
-    for n in notes:
-        notes_of.setdefault(n["citing_id"], []).append(n)
     if not plans:
         out.append("Không có trích dẫn nào đã bị thay thế hoặc hết hiệu lực.")
     for p in plans:
@@ -176,25 +230,29 @@ def render_text(g: nx.MultiDiGraph, rows: list[dict], as_of: str, notes: list[di
         if pd.get("title"):
             out.append(f"   “{pd['title']}”")
         for r in rows_of.get(p, ()):
-            out.append(f" • Dẫn {_name(g, r['cited_id'])}")
-            out.append(f"   Đã bị thay thế/hết hiệu lực vào ngày ban hành kế hoạch: {_flag(r['outdated_at_citing'])}"
-                       f" · tính đến {_vn_date(as_of)}: {_flag(r['outdated_as_of'])}")
+            if r["reason"] == "unknown":
+                out.append(f" • Dẫn {_name(g, r['cited_id'])} — trạng thái: không xác định")
+            else:
+                out.append(f" • Dẫn {_name(g, r['cited_id'])}")
+                out.append(f"   Đã bị thay thế/hết hiệu lực vào ngày ban hành văn bản dẫn: {_flag(r['outdated_at_citing'])}"
+                           f" · tính đến {_vn_date(as_of)}: {_flag(r['outdated_as_of'])}")
             if r["replacement_id"]:
                 conf = f", độ tin cậy {r['confidence']:.2f}" if r["basis"] == "succession" and r["confidence"] else ""
-                out.append(f"   Thay bằng: {_name(g, r['replacement_id'])} (từ {_vn_date(r['superseded_on'])})"
+                verb = REPLACED_VI.get(r["kind"], "Thay bằng")
+                out.append(f"   {verb}: {_name(g, r['replacement_id'])} (từ {_vn_date(r['superseded_on'])})"
                            f" [{BASIS_VI.get(r['basis'], r['basis'])}{conf}]")
-            else:
+            elif r["reason"] == "status":
                 out.append(f"   Trạng thái: {r['cited_status']}"
-                           f"{' từ ' + _vn_date(r['superseded_on']) if r['superseded_on'] else ''} [status]")
-            if r["source"]:
-                out.append(f"   Nguồn: {r['source']}")
+                           f"{' từ ' + _vn_date(r['superseded_on']) if r['superseded_on'] else ''}")
+            if r["basis"] == "stated" and r["supersedes_sentence"]:
+                out.append(f"   Nguồn: {_name(g, r['replacement_id'])} ({r['source'].split(':')[0]}): "
+                           f"“{' '.join(r['supersedes_sentence'].split())}”")
+            elif r["source"]:
+                out.append(f"   Nguồn: {' '.join(str(r['source']).split())}")
+            if r["note"]:
+                out.append(f"   Ghi chú: {r['note']}")
             if r["sentence"]:
-                out.append(f"   Câu trích: “{' '.join(r['sentence'].split())}”")
-        for n in notes_of.get(p, ()):
-            out.append(f" • Dẫn {_name(g, n['cited_id'])} — trạng thái: {n['status']}"
-                       f"{' (thay thế: ' + n['replacement'] + ')' if n['replacement'] else ''}")
-            if n["note"]:
-                out.append(f"   Ghi chú đã kiểm: {n['note']}")
+                out.append(f"   Câu dẫn: “{' '.join(r['sentence'].split())}”")
         out.append("")
     rev = reverse_rows(rows)
     if rev:
@@ -203,28 +261,33 @@ def render_text(g: nx.MultiDiGraph, rows: list[dict], as_of: str, notes: list[di
             later = ", ".join(f"{x['citing_symbol'] or x['citing_id']} ({_vn_date(x['citing_date'])})"
                               for x in e["cited_after_by"])
             out.append(f" • {e['cited_symbol']} → {e['replacement_symbol']} từ {_vn_date(e['superseded_on'])}"
-                       f" [{e['basis']}]: vẫn được dẫn bởi {later}")
+                       f" [{BASIS_VI.get(e['basis'], e['basis'])}]: vẫn được dẫn bởi {later}")
     return "\n".join(out).rstrip() + "\n"
 
 
-def report(g: nx.MultiDiGraph, as_of: str | None = None, fmt: str = "text") -> str:
+def report(g: nx.MultiDiGraph, as_of: str | None = None, fmt: str = "text", everything: bool = False) -> str:
     from vbgraph.graph.status import enrich
 
     if not any(d.get("name_2025") for _, d in g.nodes(data=True)):
         enrich(g)                       # a graph written before status enrichment
     as_of = as_of or dt.date.today().isoformat()
-    rows = outdated_rows(g, as_of)
-    notes = status_notes(g)
+    statuses = cited_statuses(g, as_of)
+    summary = status_summary(statuses)
+    all_rows = report_rows(g, as_of, statuses, everything=True)
+    unknown = sum(1 for r in all_rows if r["reason"] == "unknown")
+    rows = all_rows if everything else [r for r in all_rows if r["reason"] != "unknown"]
+    summary["unknown_citations"] = unknown
     if fmt == "json":
-        return json.dumps({"as_of": as_of, "citations": rows, "still_cited_after_replacement": reverse_rows(rows),
-                           "status_notes": notes}, ensure_ascii=False, indent=2) + "\n"
+        return json.dumps({"as_of": as_of, "summary": summary, "citations": rows,
+                           "still_cited_after_replacement": reverse_rows(rows)},
+                          ensure_ascii=False, indent=2) + "\n"
     if fmt == "csv":
         buf = io.StringIO()
-        w = csv.DictWriter(buf, fieldnames=COLUMNS, lineterminator="\n")
+        w = csv.DictWriter(buf, fieldnames=REPORT_COLUMNS, lineterminator="\n")
         w.writeheader()
         w.writerows(rows)
         return buf.getvalue()
-    return render_text(g, rows, as_of, notes)
+    return render_text(g, rows, as_of, summary, unknown, everything)
 
 
 def _cmd_report(args) -> int:
@@ -241,7 +304,7 @@ def _cmd_report(args) -> int:
     except SurfaceError as exc:
         print(f"vbgraph: {exc}", file=sys.stderr)
         return getattr(exc, "code", 1) if isinstance(getattr(exc, "code", None), int) else 1
-    sys.stdout.write(report(g, args.as_of, args.format))
+    sys.stdout.write(report(g, args.as_of, args.format, everything=args.all))
     return 0
 
 
@@ -256,4 +319,125 @@ def add_cli(subparsers) -> None:
     _graph_arguments(q)
     q.add_argument("--as-of", metavar="DATE", help="reference date YYYY-MM-DD (default today)")
     q.add_argument("--format", choices=["text", "csv", "json"], default="text")
+    q.add_argument("--all", action="store_true",
+                   help="also list the citations of documents whose status is not known (they are always counted)")
     q.set_defaults(func=_cmd_report)
+
+
+# --- `vbgraph status SYMBOL|ID`: one document's status and history -----------------------------------
+
+
+def find_documents(g: nx.MultiDiGraph, query: str) -> list[str]:
+    """The documents a node id or a symbol names (a symbol may name documents of several places);
+    those with a history first."""
+    from vbgraph.extract.tables import fold
+
+    if query in g and _is_doc(g, query):
+        return [query]
+    key = fold(query)
+    hits = [n for n, d in g.nodes(data=True) if "Document" in d.get("labels", ())
+            and (fold(d.get("symbol") or "") == key or key in (fold(w) for w in d.get("written_forms") or []))]
+    return sorted(hits, key=lambda n: (not g.nodes[n].get("status_history"), n))
+
+
+def _scope_vi(scope: str | None) -> str | None:
+    """'Bắc Kạn (từ 12/06/2025 thuộc tỉnh Thái Nguyên, NQ 202/2025/QH15)': the place follows the merger."""
+    from vbgraph.graph.status import MERGER_DATE, MERGER_SOURCE_ACT, province_2025
+
+    if not scope or scope in ("national", "party-central"):
+        return {"national": "trung ương", "party-central": "Trung ương Đảng"}.get(scope)
+    province = scope.split("/")[0]
+    new, _ = province_2025(province)
+    if new and new.split(" ", 1)[-1] not in (province, new) and not new.endswith(province):
+        return f"{scope} (từ {_vn_date(MERGER_DATE)} thuộc {new[0].lower() + new[1:]}, NQ {MERGER_SOURCE_ACT})"
+    return scope
+
+
+def document_status(g: nx.MultiDiGraph, n: str, as_of: str) -> dict:
+    from vbgraph.graph.status import history_of, status_at
+
+    d = g.nodes[n]
+    events = history_of(g, n)
+    st = status_at(events, as_of, d.get("date"))
+    return {"id": n, "symbol": d.get("symbol"), "doc_type": d.get("doc_type"), "date": d.get("date"),
+            "issuer": d.get("issuer"), "scope": d.get("scope"), "place": _scope_vi(d.get("scope")),
+            "title": d.get("title"), "effective_from": d.get("effective_from"), "effective_to": d.get("effective_to"),
+            "as_of": as_of, "status": st["status"], "since": st["since"], "basis": st["event"]["basis"] if st["event"] else None,
+            "source": st["event"], "conflicts": st["conflicts"], "note": d.get("status_note"), "history": events}
+
+
+def _event_line(g: nx.MultiDiGraph, ev: dict) -> list[str]:
+    from vbgraph.graph.status import ACTION_VI
+
+    when = _vn_date(ev.get("date")) if ev.get("date") else f"không rõ ngày (biết đến {_vn_date(ev.get('known_by'))})"
+    who = _name(g, ev["source_id"]) if ev.get("source_id") in g and ev.get("basis") != "reference" else "bảng dữ kiện đã kiểm"
+    status = ev.get("status") or "không đổi trạng thái (chỉ là suy luận)"
+    conf = f", độ tin cậy {ev['confidence']:.2f}" if ev.get("basis") == "succession" and ev.get("confidence") else ""
+    out = [f"  {when}  {status} — {ACTION_VI.get(ev['action'], ev['action'])}: {who} "
+           f"[{BASIS_VI.get(ev.get('basis'), ev.get('basis'))}{conf}]",
+           f"      Phần bị tác động: {ev.get('part') or 'toàn bộ văn bản'}" if ev["action"] not in ("in_force", "reference")
+           else None,
+           f"      Nguồn: “{' '.join(str(ev['sentence']).split())}”" + (f" ({ev['file']})" if ev.get("file") else "")
+           if ev.get("sentence") else None]
+    return [x for x in out if x]
+
+
+def render_status(g: nx.MultiDiGraph, info: dict) -> str:
+    out = [f"{_name(g, info['id'])}  [{info['id']}]"]
+    if info["place"]:
+        out.append(f"Phạm vi: {info['place']}")
+    since = f" từ {_vn_date(info['since'])}" if info["since"] else ""
+    out.append(f"Trạng thái tính đến {_vn_date(info['as_of'])}: {info['status']}{since}"
+               + (f" [{BASIS_VI.get(info['basis'], info['basis'])}]" if info["basis"] else ""))
+    if info["source"]:
+        out += ["  Căn cứ:"] + _event_line(g, info["source"])
+    elif info["status"] == "không xác định":
+        out.append("  Không có văn bản hay dữ kiện nào có nguồn nói về hiệu lực của văn bản này.")
+    if info["conflicts"]:
+        out.append("Các nguồn mâu thuẫn nhau (giữ nguyên cả hai, cần kiểm tra):")
+        for ev in info["conflicts"]:
+            out += _event_line(g, ev)
+    if info["note"]:
+        out.append(f"Ghi chú: {info['note']}")
+    out.append("Lịch sử hiệu lực:" if info["history"] else "Lịch sử hiệu lực: chưa có sự kiện nào.")
+    for ev in info["history"]:
+        out += _event_line(g, ev)
+    return "\n".join(out) + "\n"
+
+
+def _cmd_status(args) -> int:
+    from vbgraph.graph.surface_cli import SurfaceError, load_graph
+
+    as_of = args.as_of or dt.date.today().isoformat()
+    try:
+        dt.date.fromisoformat(as_of)
+    except ValueError:
+        print(f"vbgraph status: --as-of must be YYYY-MM-DD, not {as_of!r}", file=sys.stderr)
+        return 2
+    try:
+        g = load_graph(args)
+    except SurfaceError as exc:
+        print(f"vbgraph: {exc}", file=sys.stderr)
+        return exc.code
+    found = find_documents(g, args.document)
+    if not found:
+        print(f"vbgraph status: no document {args.document!r} in the graph", file=sys.stderr)
+        return 2
+    infos = [document_status(g, n, as_of) for n in found]
+    if args.format == "json":
+        sys.stdout.write(json.dumps(infos if len(infos) > 1 else infos[0], ensure_ascii=False, indent=2) + "\n")
+    else:
+        sys.stdout.write("\n".join(render_status(g, i) for i in infos))
+    return 0
+
+
+def add_status_cli(subparsers) -> None:
+    from vbgraph.graph.surface_cli import _graph_arguments
+
+    p = subparsers.add_parser("status", help="a document's legal status as of a date and its whole history, "
+                                             "each event with its source")
+    p.add_argument("document", metavar="SYMBOL|ID", help="e.g. 35/2024/QĐ-UBND or a node id")
+    _graph_arguments(p)
+    p.add_argument("--as-of", metavar="DATE", help="reference date YYYY-MM-DD (default today)")
+    p.add_argument("--format", choices=["text", "json"], default="text")
+    p.set_defaults(func=_cmd_status)

@@ -298,6 +298,9 @@ ACTION_VI = {"replaces": "thay thế", "repeals": "bãi bỏ", "expires": "tuyê
              "in_force": "có hiệu lực", "expiry": "hết hiệu lực", "reference": "bảng dữ kiện đã kiểm"}
 
 
+_PASSIVE = re.compile(r"(?i)được[ ](?:sửa đổi|bổ sung|thay thế|bãi bỏ)[^;.]{0,20}?[ ]bởi[ ]")
+
+
 def status_events(g: nx.MultiDiGraph) -> dict[str, list[dict]]:
     """Every status event of every document, from one pass over the status edges (SUPERSEDES, AMENDS,
     SUSPENDS — stated, reference or succession) and the documents' own dated statements."""
@@ -306,6 +309,8 @@ def status_events(g: nx.MultiDiGraph) -> dict[str, list[dict]]:
         etype = e.get("type")
         if etype not in EDGE_STATUS or "Document" not in g.nodes[old].get("labels", ()):
             continue
+        if _PASSIVE.search(e.get("evidence") or "") and not (e.get("rule") or "").startswith("effect:"):
+            new, old = old, new                  # "A được sửa đổi, bổ sung bởi B": B amends A
         nd = g.nodes[new]
         basis = e.get("basis") or "stated"
         events.setdefault(old, []).append({

@@ -5,7 +5,7 @@
 //   before its year when it has no date), superseded_since_plan when it is dated after the citing
 //   document and on or before as_of, superseded_undated when the replacement has no date.
 //   Documents whose status says hết hiệu lực without a replacement in the graph come with reason
-//   status, dated by their effective_to when known (no row while that date is after both
+//   status, dated by the day that status began (status_since, else effective_to) when known (no row while that date is after both
 //   as_of and the citing date). Each row says whether the citation was
 //   outdated on the citing date and as of as_of (null: not known), the basis (stated | reference |
 //   succession), kind, confidence and source of the SUPERSEDES edge, the replacement, the cited
@@ -45,7 +45,9 @@ WITH c, r, old, new, s, citing_date, sup_date,
      CASE
        WHEN superseded IS NOT NULL THEN superseded
        WHEN old.status STARTS WITH 'hết hiệu lực'
-            AND (old.effective_to IS NULL OR old.effective_to <= $as_of OR old.effective_to <= citing_date)
+            AND (coalesce(old.status_since, old.effective_to) IS NULL
+                 OR coalesce(old.status_since, old.effective_to) <= $as_of
+                 OR coalesce(old.status_since, old.effective_to) <= citing_date)
          THEN 'status'
      END AS reason
 WHERE reason IS NOT NULL
@@ -55,7 +57,7 @@ WHERE reason IS NOT NULL
                        WHERE coalesce(s2.date, n2.date) IS NULL OR coalesce(s2.date, n2.date) <= citing_date
                           OR coalesce(s2.date, n2.date) <= $as_of })
 WITH c, r, old, new, s, citing_date, reason,
-     CASE WHEN reason = 'status' THEN old.effective_to ELSE sup_date END AS superseded_on
+     CASE WHEN reason = 'status' THEN coalesce(old.status_since, old.effective_to) ELSE sup_date END AS superseded_on
 RETURN DISTINCT
        reason,
        c.id AS citing_id,

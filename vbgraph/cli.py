@@ -130,8 +130,10 @@ def build_parser() -> argparse.ArgumentParser:
     from vbgraph.queries.cli import add_cli as add_query_cli
     from vbgraph.views.cli import add_cli as add_views_cli
     from vbgraph.graph.report import add_cli as add_report_cli
+    from vbgraph.graph.report import add_status_cli
     add_query_cli(sub)
     add_report_cli(sub)
+    add_status_cli(sub)
     add_surface_cli(sub)
     add_views_cli(sub)
     add_neo4j_cli(sub)
