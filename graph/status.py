@@ -280,8 +280,8 @@ def infer_successions(g: nx.MultiDiGraph) -> list[tuple[str, str, float]]:
                     continue
                 _edge(g, new, old, "SUPERSEDES", "succession", basis="succession", kind="succeeds",
                       date=nd["date"], confidence=conf, rule="succession",
-                      source=(f"inferred: same issuer ({nd.get('issuer')}), type ({nd.get('doc_type')}) and "
-                              f"subject; titles “{od.get('title')}” ({od['date']}) → “{nd.get('title')}” "
+                      source=(f"suy luận: cùng cơ quan ban hành ({nd.get('issuer')}), cùng loại ({nd.get('doc_type')}) "
+                              f"và cùng chủ đề; tiêu đề “{od.get('title')}” ({od['date']}) → “{nd.get('title')}” "
                               f"({nd['date']})"))
                 added.append((new, old, conf))
                 break
@@ -333,7 +333,7 @@ def status_events(g: nx.MultiDiGraph) -> dict[str, list[dict]]:
             if d.get("effective_from"):
                 own.append({"date": d["effective_from"], "status": IN_FORCE, "action": "in_force",
                             "basis": "reference", "sentence": d["reference_source"]})
-            if d.get("reference_status") not in (None, UNKNOWN):
+            if d.get("reference_status"):             # "không xác định" too: a reviewed doubt is kept
                 own.append({"date": None, "status": d["reference_status"], "action": "reference",
                             "basis": "reference", "sentence": d["reference_source"]})
         for ev in own:
@@ -352,8 +352,10 @@ def _when(ev: dict) -> str | None:
 def status_at(events: list[dict], as_of: str, doc_date: str | None = None) -> dict:
     """The status on `as_of` from a document's history: {status, since, event (the one that decides),
     conflicts (every event that says otherwise)}. Inferences (succession) never decide; an undated
-    reference fact decides only when no dated event does; no event → không xác định."""
-    sourced = [ev for ev in events if ev.get("status") and ev.get("sentence")]
+    reference fact decides only when no dated event does; no event → không xác định. A document whose
+    entry into force is known stays "không xác định" afterwards when the reviewed table doubts it."""
+    sourced = [ev for ev in events if ev.get("status") not in (None, UNKNOWN) and ev.get("sentence")]
+    doubted = any(ev["action"] == "reference" and ev.get("status") == UNKNOWN for ev in events)
     dated = [ev for ev in sourced if _when(ev)]
     past = [ev for ev in dated if _when(ev) <= as_of]
     ends = [ev for ev in past if ev["status"] == WHOLE]
@@ -363,8 +365,10 @@ def status_at(events: list[dict], as_of: str, doc_date: str | None = None) -> di
         return out
     for status in (WHOLE, SUSPENDED, PART, IN_FORCE):
         hits = [ev for ev in past if ev["status"] == status]
-        if hits:
+        if hits and not (status == IN_FORCE and doubted):
             out.update(status=status, since=_when(hits[0]), event=hits[0])
+            break
+        if hits:
             break
     else:
         later = [ev for ev in dated if _when(ev) > as_of]
