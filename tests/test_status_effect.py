@@ -191,13 +191,15 @@ def test_report_has_one_set_of_rows_and_a_summary_first(built):
 _ENGLISH = re.compile(r"(?i)unverified|\b(?:the|not|found|source|inferred|same issuer|replaced|effective)\b")
 
 
-def test_no_reviewer_or_english_note_reaches_an_analyst(tmp_path):
+def test_no_reviewer_or_english_note_reaches_an_analyst(tmp_path, capsys):
     """The sample plans cite documents the reviewed table has notes on; the report (every format), the
     browse page and the show page carry only the Vietnamese analyst notes."""
     from vbgraph.extract.tables import read_table
 
     out = tmp_path / "out"
     assert main(["build", "data/samples", "--out", str(out), "--quiet"]) == 0
+    assert re.search(r"status coverage: \d+ of \d+ cited documents \(\d+\.\d %\) have a status with a source",
+                     capsys.readouterr().out)
     g = read_graph_json(out / "graph.json")
     reviewer = [r["reviewer_note"] for r in read_table("status_facts.csv") if len(r["reviewer_note"]) > 30]
     pages = [report(g, "2025-12-31", fmt, True) for fmt in ("text", "csv", "json")]

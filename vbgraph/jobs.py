@@ -87,6 +87,10 @@ def _print_summary(stats: dict, as_json: bool, where: str) -> None:
               f"{stats['nodes']} nodes, {stats['edges']} relationships; "
               f"{stats['unresolved']} unresolved/ambiguous citations, {stats['outdated']} outdated citations; "
               f"written to {where} in {stats['seconds']} s")
+        cov = stats.get("status_coverage")
+        if cov and cov["cited_documents"]:
+            print(f"status coverage: {cov['with_source']} of {cov['cited_documents']} cited documents "
+                  f"({cov['coverage'] * 100:.1f} %) have a status with a source")
 
 
 # what `vbgraph build` writes under --out; each is replaced by one rename, the store first and
@@ -179,7 +183,7 @@ def _build(paths, out_dir: Path, quiet: bool, neo4j_uri: str | None, as_json: bo
     stats = summary(graph)
     stats.update(documents=len(docs), **_failure_counts(failures), seconds=round(time.perf_counter() - t0, 2),
                  citations=sum(len(d.record["citations"]) for d in docs),
-                 outdated=_outdated_count(graph), out=str(out_dir))
+                 outdated=_outdated_count(graph), out=str(out_dir), status_coverage=_status_coverage(graph))
     _print_summary(stats, as_json, str(out_dir))
     return 1 if stats["failed"] else 0
 
@@ -260,3 +264,12 @@ def _outdated_count(graph) -> int:
     from vbgraph.graph.report import outdated_rows
 
     return len(outdated_rows(graph))
+
+
+def _status_coverage(graph) -> dict:
+    """Cited documents by status as of today, and how many of them have a status with a source."""
+    import datetime as dt
+
+    from vbgraph.graph.report import cited_statuses, status_summary
+
+    return status_summary(cited_statuses(graph, dt.date.today().isoformat()))
