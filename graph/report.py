@@ -389,8 +389,15 @@ def render_status(g: nx.MultiDiGraph, info: dict) -> str:
     since = f" từ {_vn_date(info['since'])}" if info["since"] else ""
     out.append(f"Trạng thái tính đến {_vn_date(info['as_of'])}: {info['status']}{since}"
                + (f" [{BASIS_VI.get(info['basis'], info['basis'])}]" if info["basis"] else ""))
-    if info["source"]:
-        out += ["  Căn cứ:"] + _event_line(g, info["source"])
+    ev = info["source"]
+    if ev and info["status"] == "còn hiệu lực" and ev.get("status") != "còn hiệu lực":
+        out.append(f"  Còn hiệu lực đến trước {_vn_date(ev.get('date') or ev.get('known_by'))}, theo:")
+    elif ev and ev.get("action") == "in_force":
+        out.append("  Trong các văn bản đã đọc chưa thấy văn bản nào làm văn bản này hết hiệu lực. Căn cứ:")
+    elif ev:
+        out.append("  Căn cứ:")
+    if ev:
+        out += _event_line(g, ev)
     elif info["status"] == "không xác định":
         out.append("  Không có văn bản hay dữ kiện nào có nguồn nói về hiệu lực của văn bản này.")
     if info["conflicts"]:
