@@ -363,7 +363,13 @@ def test_outdated_citations_over_supersedes_and_status(store):
         ("superseded_since_plan", TAY_NINH_60, "vn/tay-ninh/2023/765-kh-ubnd", "vn/tay-ninh/2024/859-kh-ubnd"),
     }
     assert synthetic | real <= got
-    assert {g for g in got - synthetic - real} <= {("status", kon_tum, "vn/national/2011/02-2011-qh13", None)}
+    # … and the amendments the samples state ("Quyết định số 15/2019/QĐ-UBND … sửa đổi, bổ sung một số điều
+    # của Quy chế … ban hành kèm theo Quyết định số 21/2018/QĐ-UBND"): hết hiệu lực một phần since then
+    amended = {("status", kon_tum, "vn/kon-tum/2018/21-2018-qd-ubnd", None),
+               ("status", "vn/binh-phuoc/hon-quan/2024/file-003-24ae878456bacd5d-txt",
+                "vn/binh-phuoc/2019/1564-qd-ubnd", None)}
+    assert {g for g in got - synthetic - real} <= \
+        {("status", kon_tum, "vn/national/2011/02-2011-qh13", None)} | amended
     row = only(rows, citing_id=TAY_NINH_859, cited_id=CT33)[0]
     assert (row["basis"], row["kind"], row["replacement_symbol"]) == ("stated", "replaces", "99/CT-TTg")
     assert "33/CT-TTg" in row["sentence"] and row["supersedes_sentence"].startswith("Chỉ thị này thay thế")

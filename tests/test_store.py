@@ -10,7 +10,7 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from vbgraph.graph.build import build_graph, ingest_text, stream_graph
+from vbgraph.graph.build import KEPT_FOR_ENRICH, build_graph, ingest_text, stream_graph
 from vbgraph.graph.kglite_store import KgliteStore
 from vbgraph.graph.neo4j_store import Neo4jStore
 from vbgraph.graph.store import GraphStore, open_store, read_json, write_json
@@ -231,7 +231,7 @@ def test_a_graph_streamed_in_parts_is_stored_as_the_whole_graph(store, corpus):
     parts = list(stream_graph(corpus["docs"].values(), part_size=2))
     assert len(parts) == 4                   # 2 + 2 + 1 plans, then the nodes and enrichment edges
     assert sum(p.number_of_edges() for p in parts) > g.number_of_edges()   # the restated edge came twice
-    assert set(parts[-1]) == set(g) and all(d["type"] == "SUPERSEDES" or "file" not in d
+    assert set(parts[-1]) == set(g) and all(d["type"] in KEPT_FOR_ENRICH or "file" not in d
                                             for *_, d in parts[-1].edges(data=True))
     stats = store.load_parts(parts)
     assert stats["parts"] == 4 and stats["nodes"] == g.number_of_nodes()
