@@ -32,10 +32,12 @@ from vbgraph.extract.text import NormText
 _CUE = re.compile(r"(?i)hiệu lực|thay thế|bãi bỏ|sửa đổi|đình chỉ")
 _TYPES = (r"(?:Bộ luật|Luật|Pháp lệnh|Nghị định|Nghị quyết|Quyết định|Thông tư liên tịch|Thông tư|Chỉ thị|"
           r"Kế hoạch|Quy định|Quy chế|Hướng dẫn|Văn bản|Công văn|Chương trình|Đề án|Lệnh)")
-_SELF = re.compile(rf"(?i:{_TYPES})[ ](?:này|kèm theo Quyết định này)(?![\w])")
+_SELF = re.compile(rf"(?P<t>(?i:{_TYPES}))[ ](?:này|kèm theo Quyết định này)(?![\w])")
+_ATTACHED = ("quy định", "quy chế", "văn bản", "hướng dẫn", "chương trình", "kế hoạch", "đề án")
 _IN_FORCE = re.compile(r"(?i)(?<!hết )(?<!\w)có hiệu lực(?:[ ]thi hành)?(?:[ ]k[ểê])?(?:[ ]từ)?[ ]?")
-_SIGNING = re.compile(r"(?i)(?:sau[ ](?P<days>\d{1,3})[ ]ngày[ ])?(?:kể[ ])?(?:từ[ ])?ngày[ ](?:ký|ban hành)")
-_FROM_DATE = re.compile(r"(?i)(?:kể[ ])?từ[ ](?=ngày[ ])")
+_SIGNING = re.compile(r"(?i)(?:sau[ ](?P<days>\d{1,3})[ ]ngày[ ])?(?:kể[ ])?(?:từ[ ])?ngày[ ](?:ký|ban hành)"
+                      r"(?:[ ]ban hành)?(?:[ ]?\((?P<written>[\d/.-]{8,10})\))?")
+_FROM_DATE = re.compile(r"(?i)(?:kể[ ])?(?:từ|vào)[ ](?=ngày[ ])")
 _FROM_OWN = re.compile(rf"(?i)(?:kể[ ])?từ[ ]ngày[ ]{_TYPES}[ ]này[ ]có hiệu lực")
 _ARTICLE = re.compile(r"(?m)^Điều[ ]\d+[a-z]?[.:]")
 _UNIT = r"(?:(?i:điểm)[ ][a-zđ]|(?i:khoản|điều|chương|mục|tiểu mục|phụ lục|phần)[ ](?:\d+[a-zđ]?|[IVXLC]+))(?![\w])"
@@ -72,7 +74,8 @@ def _when(text: str, a: int, b: int, own_date: str | None) -> tuple[str | None, 
     """(date, rule) of a "(kể) từ ngày …" in text[a:b]."""
     m = _SIGNING.search(text, a, b)
     if m:
-        return _plus_days(own_date, int(m.group("days") or 0)), "signing"
+        written = _date_at(text, m.start("written")) if m.group("written") else None
+        return _plus_days(own_date or written, int(m.group("days") or 0)), "signing"
     if _FROM_OWN.search(text, a, b):
         return None, "own-entry-into-force"
     for m in _FROM_DATE.finditer(text, a, b):
@@ -101,8 +104,10 @@ def read_effect(nt: NormText, plan: dict, citations: list[Citation]) -> dict:
         said = text[s[0]:s[1]] + (" " + text[item[0]:item[1]] if item else "")
         return {"sentence": " ".join(said.split()), "start": oa, "end": ob}
 
+    own_type = (plan.get("doc_type") or "").casefold()
     for s0, s1 in sentences:
-        own = _SELF.search(text, s0, s1)
+        own = next((x for x in _SELF.finditer(text, s0, s1)
+                    if not own_type or x.group("t").casefold() in (own_type, *_ATTACHED)), None)
         for m in _IN_FORCE.finditer(text, s0, s1):
             if not own or own.end() > m.start() or out["in_force"] or text[own.end():m.start()].strip(" ,"):
                 continue                              # "trước ngày Nghị định này có hiệu lực" ≠ a statement
@@ -133,16 +138,22 @@ def _statement(out, text, sent, m, verb, own, body, mentions, own_date, where):
             if not out["expires"] and rule in ("stated", "signing"):
                 out["expires"] = dict(date=date, rule=rule, **where(own.start(), m.end(), sent))
             return
-        targets = [before[-1]] if before else _list_after(text, s1, mentions)
+        targets = _subject(text, clause_start, before, m.start()) if before else _list_after(text, s1, mentions)
         if not targets:
             return
         date, rule = _when(text, m.end(), s1, own_date)
+        if rule is None and _date_at(text, m.end()):          # "(VB hết hiệu lực: 01/03/2027)"
+            date, rule = _date_at(text, m.end()), "stated"
         for t in targets:
             _add(out, verb, t[2], None, date, rule,
                  where(min(t[0], m.start()), max(t[1], m.end()), sent, t[3] if len(t) > 3 else None))
         return
     if before and not self_subject:
         return                                    # another document is the subject: relations.py reads it
+    if re.search(r"(?i)(?:được|bị|đã)[ ]$", text[max(s0, m.start() - 8):m.start()]):
+        return                                    # passive: "… được sửa đổi, bổ sung tại Nghị định số …"
+    if not self_subject and _TASK.search(text, clause_start, m.start()):
+        return                                    # "trình Chính phủ ban hành Nghị định thay thế …" is a task
     if not (self_subject or in_article or _preamble_self(text, s0, m.start())):
         return
     if re.match(r"[ ]*(?:bằng|cho)\b", text[m.end():m.end() + 6]) or \
@@ -154,11 +165,12 @@ def _statement(out, text, sent, m, verb, own, body, mentions, own_date, where):
         gap = _OTHER_VERBS.sub("", text[m.end():after[0][0]], count=1)
         if len(gap) <= 120 and not _NOT_OBJECT.search(gap):
             pm = _PART.search(gap) or _SOME.search(gap)
-            part = " ".join(pm.group(0).split()) if pm else None
+            part = " ".join(pm.group(0).split()) if pm else _named_part(gap)
             targets = [after[0]]
             for x in after[1:]:
                 between = text[targets[-1][1]:x[0]]
-                if re.search(r"(?i)\b(?:về|ban hành|quy định|hướng dẫn|theo|tại|thực hiện)\b", between) or \
+                if re.search(r"(?i)\b(?:về|ban hành|quy định|hướng dẫn|theo|tại|thực hiện|sửa đổi|bổ sung|"
+                             r"thay thế|bãi bỏ|chi tiết)\b", between) or \
                         not re.search(r"(?:,|;|\bvà\b)", between):
                     break
                 targets.append(x)
@@ -176,9 +188,34 @@ def _statement(out, text, sent, m, verb, own, body, mentions, own_date, where):
         _add(out, verb, t[2], parts, date, rule, where(m.start(), t[1], sent, t[3] if len(t) > 3 else None))
 
 
+_TASK = re.compile(r"(?i)\b(?:trình|tham mưu|chủ trì|đề nghị|đề xuất|kiến nghị|nghiên cứu|xây dựng|dự thảo|xem xét)\b")
+
+
+_FILLER = re.compile(r"(?i)\b(?:của|tại|toàn bộ|các|sau đây|sau|đối với|nội dung)\b|[,:;()]")
+
+
+def _named_part(gap: str) -> str | None:
+    """'thủ tục hành chính có số thứ tự 8, 9, 10 tại' → that part, when the words are more than filler."""
+    if len(_FILLER.sub(" ", gap).split()) < 2:
+        return None
+    return re.sub(r"(?i)[ ,:]*(?:của|tại)?[ ,:]*$", "", " ".join(gap.split())).strip(" ,:") or None
+
+
+def _subject(text: str, clause_start: int, before: list, verb: int) -> list:
+    """The document a "… hết hiệu lực" clause is about: the one that opens the clause ("Luật … số A đã
+    được sửa đổi … theo Luật số B hết hiệu lực …" → A), or one standing right before the verb."""
+    first, last = before[0], before[-1]
+    opening = text[clause_start:first[0]]
+    if len(opening) <= 60 and not re.search(r"(?i)\d{3}|\b(?:quy định|ban hành|theo|tại|căn cứ|của)\b", opening):
+        return [first]
+    gap = text[last[1]:verb]
+    return [last] if len(gap) <= 60 and not _NOT_OBJECT.search(gap) and \
+        not re.search(r"(?i)\b(?:quy định|ban hành|bởi|sửa đổi)\b", gap) else []
+
+
 def _preamble_self(text: str, s0: int, at: int) -> bool:
     """'Chính phủ ban hành Nghị định sửa đổi, bổ sung … của Nghị định số …' (the enacting formula)."""
-    return bool(re.search(rf"(?i)ban hành[ ]{_TYPES}[ ]?$", text[s0:at]))
+    return bool(re.fullmatch(rf"(?i)[^,;:]{{0,80}}ban hành[ ]{_TYPES}[ ]?", text[s0:at]))
 
 
 def _list_after(text: str, s1: int, mentions) -> list:
