@@ -46,8 +46,8 @@ _SOME = re.compile(r"(?i)(?:một số|các)[ ](?:điều|khoản|điểm|nội 
 _OTHER_VERBS = re.compile(r"(?i)^(?:[ ,]+(?:và[ ]+)?(?:sửa đổi|bổ sung|thay thế|bãi bỏ))+")
 _NOT_OBJECT = re.compile(r"(?i)[.;:]|\b(?:thực hiện|theo|về việc|để|nhằm|tham mưu|đề nghị|trình|bằng)\b")
 _ITEM = re.compile(r"[ ]*(?:[a-zđ]\)|\d{1,2}[.)]|[-+•])[ ]*")
-_ITEM_VERB = re.compile(r"(?i)^(?:sửa đổi|bổ sung|sửa đổi,[ ]bổ sung|bãi bỏ|thay thế)[ ,]+(?:bổ sung[ ]+)?"
-                        r"(?P<part>(?:(?:điểm|khoản|điều|chương|mục|phụ lục)[ ][\w.]{1,8}[ ,và]*)+)")
+_ITEM_VERB = re.compile(r"^(?i:sửa đổi|bổ sung|bãi bỏ|thay thế)[ ,]+(?i:bổ sung[ ]+)?"
+                        rf"(?P<part>{_PART.pattern})")
 
 
 @lru_cache(maxsize=None)
@@ -249,7 +249,7 @@ def _amended_parts(text: str, s1: int) -> str | None:
             continue
         m = _ITEM_VERB.match(line[item.end():])
         if m:
-            p = " ".join(m.group("part").strip(" ,và").split())
+            p = " ".join(m.group("part").split())
             if p and p not in parts:
                 parts.append(p)
     return "; ".join(parts) or None
