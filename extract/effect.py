@@ -20,6 +20,7 @@ Cheap on large corpora: nothing runs unless one cue word occurs.
 """
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
 from functools import lru_cache
@@ -97,7 +98,9 @@ def read_effect(nt: NormText, plan: dict, citations: list[Citation]) -> dict:
     body = first_article.start() if first_article else None
     mentions = sorted(((m.start, m.end, c) for c in citations for m in c.mentions if m.counts),
                       key=lambda x: x[0])
-    sentences = sorted({nt.sentence_at(m.start()) for m in _CUE.finditer(text)})
+    spans = nt.sentences
+    starts = [a for a, _ in spans]                # once: sentence_at() rebuilds this list on every call
+    sentences = sorted({spans[max(0, bisect.bisect_right(starts, m.start()) - 1)] for m in _CUE.finditer(text)})
 
     def where(a: int, b: int, s: tuple[int, int], item: tuple[int, int] | None = None) -> dict:
         oa, ob = nt.original_span(a, b)
