@@ -14,14 +14,16 @@ SAMPLES = Path(__file__).resolve().parent.parent / "data" / "samples"
 SEED_TEXT = (SAMPLES / "000_37ff60af79915060.txt").read_text(encoding="utf-8")
 ALPHABET = st.sampled_from(list("0123456789/-–., ;:\n\t()“”\"*#|<>_") + list("QĐCTKHUBNDTWgđiVXLIấịệ") +
                            ["số ", "ngày ", "Luật ", "Nghị quyết Đại hội ", "tháng ", "năm ", "<sup>1</sup>", "**",
-                            "phong trào “", "Sở ", "chậm nhất ngày ", "I. ", "- "])
+                            "phong trào “", "Sở ", "chậm nhất ngày ", "I. ", "- ",
+                           "có hiệu lực ", "hết hiệu lực ", "thay thế ", "bãi bỏ ", "sửa đổi, bổ sung ", "kể từ ngày ký",
+                           "Quyết định này ", "Điều 1. ", "a) ", "khoản 2 Điều "])
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(ALPHABET, max_size=400).map("".join))
 def test_random_text_never_raises(text):
     record, _ = analyse_text(text, "random.txt")
-    assert set(record) == {"source", "plan", "citations", "doc_relations", "agencies", "movements"}
+    assert set(record) == {"source", "plan", "citations", "doc_relations", "agencies", "movements", "effect"}
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
