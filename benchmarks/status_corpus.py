@@ -104,6 +104,8 @@ def main(argv=None) -> int:
     events = [dict(ev, target=n) for n in after.nodes if after.nodes[n].get("status_history")
               for ev in history_of(after, n)]
     kinds = Counter(f"{ev['basis']}:{ev['action']}" for ev in events)
+    read_by = Counter("effect.py" if (ev.get("rule") or "").startswith("effect:") or ev["action"] in ("in_force", "expiry")
+                      else ("relations.py" if ev["basis"] == "stated" else ev["basis"]) for ev in events)
     by_status = Counter(st["status"] for st in statuses.values())
     conflicts = sum(1 for st in statuses.values() if st["conflicts"])
 
@@ -123,6 +125,8 @@ def main(argv=None) -> int:
                 fh.write(json.dumps({"target": ev["target"], "target_symbol": t.get("symbol"), "date": ev.get("date"),
                                      "status": ev.get("status"), "action": ev["action"], "part": ev.get("part"),
                                      "source": ev.get("source_symbol"), "file": Path(ev.get("file") or "").name,
+                                     "rule": ev.get("rule") or ("effect:in_force" if ev["action"] in ("in_force", "expiry")
+                                                                else None),
                                      "sentence": ev.get("sentence"), "correct": None}, ensure_ascii=False) + "\n")
     result = {
         "files": len(files), "failed": len(failed), "extract_seconds": round(t_extract, 1),
@@ -133,7 +137,8 @@ def main(argv=None) -> int:
         "coverage_after": {"sourced": sourced_after, "of": len(docs_after),
                            "share": round(sourced_after / max(1, len(docs_after)), 4)},
         "cited_by_status_as_of": dict(by_status.most_common()), "as_of": args.as_of,
-        "events_by_kind": dict(kinds.most_common()), "documents_with_conflicts": conflicts,
+        "events_by_kind": dict(kinds.most_common()), "events_read_by": dict(read_by.most_common()),
+        "documents_with_conflicts": conflicts,
         "ingested_with_entry_into_force": sum(1 for _, d in after.nodes(data=True) if d.get("in_force_date")),
     }
     print(json.dumps(result, ensure_ascii=False, indent=2) if args.json else

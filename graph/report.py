@@ -369,13 +369,16 @@ def document_status(g: nx.MultiDiGraph, n: str, as_of: str) -> dict:
 def _event_line(g: nx.MultiDiGraph, ev: dict) -> list[str]:
     from vbgraph.graph.status import ACTION_VI
 
-    when = _vn_date(ev.get("date")) if ev.get("date") else f"không rõ ngày (biết đến {_vn_date(ev.get('known_by'))})"
+    when = _vn_date(ev.get("date")) if ev.get("date") else \
+        (f"không rõ ngày (đã nêu vào {_vn_date(ev['known_by'])})" if ev.get("known_by") else "không rõ ngày")
+    whole = ev.get("status") in ("hết hiệu lực toàn bộ", "ngưng hiệu lực")
     who = _name(g, ev["source_id"]) if ev.get("source_id") in g and ev.get("basis") != "reference" else "bảng dữ kiện đã kiểm"
     status = ev.get("status") or "không đổi trạng thái (chỉ là suy luận)"
     conf = f", độ tin cậy {ev['confidence']:.2f}" if ev.get("basis") == "succession" and ev.get("confidence") else ""
     out = [f"  {when}  {status} — {ACTION_VI.get(ev['action'], ev['action'])}: {who} "
            f"[{BASIS_VI.get(ev.get('basis'), ev.get('basis'))}{conf}]",
-           f"      Phần bị tác động: {ev.get('part') or 'toàn bộ văn bản'}" if ev["action"] not in ("in_force", "reference")
+           f"      Phần bị tác động: {ev.get('part') or ('toàn bộ văn bản' if whole else 'không nêu rõ')}"
+           if ev["action"] not in ("in_force", "reference")
            else None,
            f"      Nguồn: “{' '.join(str(ev['sentence']).split())}”" + (f" ({ev['file']})" if ev.get("file") else "")
            if ev.get("sentence") else None]

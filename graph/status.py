@@ -180,9 +180,13 @@ _PART = re.compile(r"(?i)\b(điều|khoản|điểm|chương|mục)\s+\d")
 
 def apply_stated_relations(g: nx.MultiDiGraph) -> None:
     """A stated replacement without a date of its own takes effect with the replacing document."""
-    for new, old, d in g.edges(data=True):
+    for u, v, d in g.edges(data=True):
         if d.get("type") not in ("SUPERSEDES", "AMENDS", "SUSPENDS") or d.get("basis") not in ("stated", None):
             continue
+        pair = _acting(u, v, d)
+        if pair is None:
+            continue
+        new, old = pair
         nd = g.nodes[new]
         if not d.get("date") and (nd.get("in_force_date") or nd.get("date")):
             d["date"] = nd.get("in_force_date") or nd["date"]
@@ -298,7 +302,28 @@ ACTION_VI = {"replaces": "thay thế", "repeals": "bãi bỏ", "expires": "tuyê
              "in_force": "có hiệu lực", "expiry": "hết hiệu lực", "reference": "bảng dữ kiện đã kiểm"}
 
 
-_PASSIVE = re.compile(r"(?i)được[ ](?:sửa đổi|bổ sung|thay thế|bãi bỏ)[^;.]{0,20}?[ ]bởi[ ]")
+_PASSIVE = re.compile(r"(?i)(?:được|bị)\s+(?:sửa đổi|bổ sung|thay thế|bãi bỏ)[^;.]{0,60}?\s(?:bởi|tại|theo)\s"
+                      r"|(?:sửa đổi|bổ sung|thay thế|bãi bỏ)[^;.]{0,30}?\sbởi\s")
+
+
+_PASSIVE_ANY = re.compile(r"(?i)(?:được|bị)\s+(?:sửa đổi|bổ sung|thay thế|bãi bỏ)")
+_CLASS_OBJECT = re.compile(r"(?i)(?:sửa đổi|bổ sung|thay thế|bãi bỏ)[^;]{0,60}?\bcác\s+(?:nghị định|thông tư|"
+                           r"quyết định|nghị quyết|văn bản|luật)\b")
+
+
+def _acting(u: str, v: str, e: dict) -> tuple[str, str] | None:
+    """(the document that acts, the one acted on) of a status edge. The extractor's relations keep the
+    order of the words, so a passive "A được sửa đổi, bổ sung bởi/tại/theo B" is B acting on A, and a
+    passive without its agent ("Luật A (đã được sửa đổi, bổ sung năm 2020) và Nghị định B") says nothing
+    about B: None."""
+    said = e.get("evidence") or e.get("sentence") or ""
+    if (e.get("rule") or "").startswith("effect:") or e.get("basis") not in ("stated", None):
+        return u, v
+    if _PASSIVE.search(said):
+        return v, u
+    if _PASSIVE_ANY.search(said) or _CLASS_OBJECT.search(said):
+        return None                              # "… sửa đổi một số điều của các nghị định … Luật X": not X
+    return u, v
 
 
 def status_events(g: nx.MultiDiGraph) -> dict[str, list[dict]]:
@@ -309,8 +334,10 @@ def status_events(g: nx.MultiDiGraph) -> dict[str, list[dict]]:
         etype = e.get("type")
         if etype not in EDGE_STATUS or "Document" not in g.nodes[old].get("labels", ()):
             continue
-        if _PASSIVE.search(e.get("evidence") or "") and not (e.get("rule") or "").startswith("effect:"):
-            new, old = old, new                  # "A được sửa đổi, bổ sung bởi B": B amends A
+        pair = _acting(new, old, e)
+        if pair is None or "Document" not in g.nodes[pair[1]].get("labels", ()):
+            continue
+        new, old = pair
         nd = g.nodes[new]
         basis = e.get("basis") or "stated"
         events.setdefault(old, []).append({
@@ -320,7 +347,7 @@ def status_events(g: nx.MultiDiGraph) -> dict[str, list[dict]]:
             "basis": basis, "confidence": e.get("confidence"), "part": e.get("part"),
             "source_id": new, "source_symbol": nd.get("symbol"),
             "sentence": e.get("sentence") if basis == "stated" else e.get("source"),
-            "file": e.get("file"), "date_rule": e.get("date_rule")})
+            "file": e.get("file"), "date_rule": e.get("date_rule"), "rule": e.get("rule")})
     for n, d in _documents(g):
         own = []
         if d.get("in_force_date"):

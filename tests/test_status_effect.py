@@ -213,3 +213,12 @@ def test_no_reviewer_or_english_note_reaches_an_analyst(tmp_path, capsys):
     notes = [r["note"] for r in json.loads(pages[2])["citations"] if r["note"]]
     assert notes and not [n for n in notes if _ENGLISH.search(n)]
     assert "Ghi chú: " in pages[0]
+
+
+def test_a_passive_relation_is_read_with_its_agent(built):
+    """'Luật Đất đai số 31/2024/QH15 được sửa đổi, bổ sung bởi Luật số 43/2024/QH15' (a real preamble):
+    the relation keeps the word order, the history puts the amendment on 31/2024 by 43/2024."""
+    _, g = built
+    amended = [e for e in history_of(g, find_documents(g, "31/2024/QH15")[0]) if e["action"] == "amends"]
+    assert [e["source_symbol"] for e in amended] == ["43/2024/QH15"]      # not 226/2025, which amends decrees
+    assert not [e for e in history_of(g, find_documents(g, "43/2024/QH15")[0]) if e["action"] == "amends"]
