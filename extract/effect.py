@@ -11,8 +11,7 @@ số B") is read by extract/relations.py; "<văn bản> … hết hiệu lực �
 be another document. A plan's tasks ("tham mưu sửa đổi Quyết định số …") have no articles and are skipped.
 
 Returns the record's "effect" (the scorer ignores it):
-  {"symbol": the document's own number when the header reader missed it,
-   "in_force": {date, rule, sentence, start, end} | None, "expires": {…} | None,
+  {"in_force": {date, rule, sentence, start, end} | None, "expires": {…} | None,
    "statements": [{action, status, target, part, date, date_rule, sentence, start, end}]}
 date_rule: stated (a date in the sentence) | signing (“kể từ ngày ký”, the document's date) |
 own-entry-into-force (the statement takes effect with the document that makes it).
@@ -88,12 +87,10 @@ def _when(text: str, a: int, b: int, own_date: str | None) -> tuple[str | None, 
 
 def read_effect(nt: NormText, plan: dict, citations: list[Citation]) -> dict:
     text = nt.text
-    out: dict = {"symbol": None, "in_force": None, "expires": None, "statements": []}
+    out: dict = {"in_force": None, "expires": None, "statements": []}
     if not _CUE.search(text):
         return out
     own_date = plan.get("date")
-    if not plan.get("symbol"):
-        out["symbol"] = _own_symbol(text, citations)
     first_article = _ARTICLE.search(text)
     body = first_article.start() if first_article else None
     mentions = sorted(((m.start, m.end, c) for c in citations for m in c.mentions if m.counts),
@@ -279,16 +276,3 @@ def _dedupe(out: dict) -> None:
 
 def _specific(part: str | None) -> bool:
     return bool(part and _PART.search(part))
-
-
-_SO = re.compile(r"(?i)Số(?:[ ]và[ ]ký[ ]hiệu)?[ ]?:\s*(?P<s>[\w-]+/[\w/.-]+)")
-
-
-def _own_symbol(text: str, citations: list[Citation]) -> str | None:
-    """The 'Số: …' of the header when the header reader did not take it (it is then cited as itself)."""
-    m = _SO.search(text, 0, min(len(text), 1500))
-    if not m:
-        return None
-    written = m.group("s").strip(".")
-    return next((c.symbol for c in citations if c.symbol and c.first().start <= m.end() + 5
-                 and written.casefold() in (c.symbol.casefold(), *(w.casefold() for w in c.written))), None)

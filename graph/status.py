@@ -155,8 +155,6 @@ def add_effect(g: nx.MultiDiGraph, pid: str, effect: dict | None, file: str, tar
     if not effect:
         return
     d = g.nodes[pid]
-    if effect.get("symbol") and not d.get("symbol"):
-        d["symbol"] = effect["symbol"]
     for key, prop in (("in_force", "in_force"), ("expires", "expiry")):
         said = effect.get(key)
         if said and said.get("date"):
@@ -180,13 +178,9 @@ _PART = re.compile(r"(?i)\b(điều|khoản|điểm|chương|mục)\s+\d")
 
 def apply_stated_relations(g: nx.MultiDiGraph) -> None:
     """A stated replacement without a date of its own takes effect with the replacing document."""
-    for u, v, d in g.edges(data=True):
+    for new, old, d in g.edges(data=True):
         if d.get("type") not in ("SUPERSEDES", "AMENDS", "SUSPENDS") or d.get("basis") not in ("stated", None):
             continue
-        pair = _acting(u, v, d)
-        if pair is None:
-            continue
-        new, old = pair
         nd = g.nodes[new]
         if not d.get("date") and (nd.get("in_force_date") or nd.get("date")):
             d["date"] = nd.get("in_force_date") or nd["date"]
@@ -302,30 +296,6 @@ ACTION_VI = {"replaces": "thay thế", "repeals": "bãi bỏ", "expires": "tuyê
              "in_force": "có hiệu lực", "expiry": "hết hiệu lực", "reference": "bảng dữ kiện đã kiểm"}
 
 
-_PASSIVE = re.compile(r"(?i)(?:được|bị)\s+(?:sửa đổi|bổ sung|thay thế|bãi bỏ)[^;.]{0,60}?\s(?:bởi|tại|theo)\s"
-                      r"|(?:sửa đổi|bổ sung|thay thế|bãi bỏ)[^;.]{0,30}?\sbởi\s")
-
-
-_PASSIVE_ANY = re.compile(r"(?i)(?:được|bị)\s+(?:sửa đổi|bổ sung|thay thế|bãi bỏ)")
-_CLASS_OBJECT = re.compile(r"(?i)(?:sửa đổi|bổ sung|thay thế|bãi bỏ)[^;]{0,60}?\bcác\s+(?:nghị định|thông tư|"
-                           r"quyết định|nghị quyết|văn bản|luật)\b")
-
-
-def _acting(u: str, v: str, e: dict) -> tuple[str, str] | None:
-    """(the document that acts, the one acted on) of a status edge. The extractor's relations keep the
-    order of the words, so a passive "A được sửa đổi, bổ sung bởi/tại/theo B" is B acting on A, and a
-    passive without its agent ("Luật A (đã được sửa đổi, bổ sung năm 2020) và Nghị định B") says nothing
-    about B: None."""
-    said = e.get("evidence") or e.get("sentence") or ""
-    if (e.get("rule") or "").startswith("effect:") or e.get("basis") not in ("stated", None):
-        return u, v
-    if _PASSIVE.search(said):
-        return v, u
-    if _PASSIVE_ANY.search(said) or _CLASS_OBJECT.search(said):
-        return None                              # "… sửa đổi một số điều của các nghị định … Luật X": not X
-    return u, v
-
-
 def status_events(g: nx.MultiDiGraph) -> dict[str, list[dict]]:
     """Every status event of every document, from one pass over the status edges (SUPERSEDES, AMENDS,
     SUSPENDS — stated, reference or succession) and the documents' own dated statements."""
@@ -334,10 +304,6 @@ def status_events(g: nx.MultiDiGraph) -> dict[str, list[dict]]:
         etype = e.get("type")
         if etype not in EDGE_STATUS or "Document" not in g.nodes[old].get("labels", ()):
             continue
-        pair = _acting(new, old, e)
-        if pair is None or "Document" not in g.nodes[pair[1]].get("labels", ()):
-            continue
-        new, old = pair
         nd = g.nodes[new]
         basis = e.get("basis") or "stated"
         events.setdefault(old, []).append({
