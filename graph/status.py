@@ -344,13 +344,15 @@ def _when(ev: dict) -> str | None:
 
 def status_at(events: list[dict], as_of: str, doc_date: str | None = None) -> dict:
     """The status on `as_of` from a document's history: {status, since, event (the one that decides),
-    conflicts (every event that says otherwise)}. Inferences (succession) never decide; an undated
-    reference fact decides only when no dated event does; no event → không xác định. A document whose
+    conflicts (every event that says otherwise)}. Inferences (succession) never decide; the reviewed
+    table's undated status counts from the last dated event on; no event → không xác định. A document whose
     entry into force is known stays "không xác định" afterwards when the reviewed table doubts it."""
     sourced = [ev for ev in events if ev.get("status") not in (None, UNKNOWN) and ev.get("sentence")]
     doubted = any(ev["action"] == "reference" and ev.get("status") == UNKNOWN for ev in events)
     dated = [ev for ev in sourced if _when(ev)]
     past = [ev for ev in dated if _when(ev) <= as_of]
+    if all(_when(ev) <= as_of for ev in dated):  # the reviewed table's undated status is the latest known
+        past += [ev for ev in sourced if not _when(ev) and ev["action"] == "reference"]
     ends = [ev for ev in past if ev["status"] == WHOLE]
     out = {"status": UNKNOWN, "since": None, "event": None, "conflicts": []}
     if doc_date and as_of < doc_date and sourced:

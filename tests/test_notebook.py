@@ -67,7 +67,7 @@ def test_known_answers_appear(executed):
     assert "765/KH-UBND" in _text(_cell(nb, '"lineage_up", {"symbol": "60/KH-SVHTTDL"}'))
     assert "84/KH-UBND" in _text(_cell(nb, '"lineage_up", {"id": hon_quan}'))
     outdated = _text(_cell(nb, '{"as_of": "2025-12-31"}'))
-    assert "859/KH-UBND" in outdated and "(4 rows)" in outdated
+    assert "859/KH-UBND" in outdated and "(9 rows)" in outdated   # 4 replaced or expired, 5 amended (issue 12)
     assert "overdue" in _text(_cell(nb, '"deadlines"'))
 
 

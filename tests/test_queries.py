@@ -365,9 +365,12 @@ def test_outdated_citations_over_supersedes_and_status(store):
     assert synthetic | real <= got
     # … and the amendments the samples state ("Quyết định số 15/2019/QĐ-UBND … sửa đổi, bổ sung một số điều
     # của Quy chế … ban hành kèm theo Quyết định số 21/2018/QĐ-UBND"): hết hiệu lực một phần since then
+    # … and Quy định 11-QĐi/TW, amended by KL 215-KL/TW on 23/11/2025 (the reviewed table)
+    hon_quan = "vn/binh-phuoc/hon-quan/2024/file-003-24ae878456bacd5d-txt"
     amended = {("status", kon_tum, "vn/kon-tum/2018/21-2018-qd-ubnd", None),
-               ("status", "vn/binh-phuoc/hon-quan/2024/file-003-24ae878456bacd5d-txt",
-                "vn/binh-phuoc/2019/1564-qd-ubnd", None)}
+               ("status", hon_quan, "vn/binh-phuoc/2019/1564-qd-ubnd", None)} | \
+        {("status", c, "vn/party/2019/11-qdi-tw", None)
+         for c in (hon_quan, TAY_NINH_859, "vn/tuyen-quang/2023/46-kh-ubnd")}
     assert {g for g in got - synthetic - real} <= \
         {("status", kon_tum, "vn/national/2011/02-2011-qh13", None)} | amended
     row = only(rows, citing_id=TAY_NINH_859, cited_id=CT33)[0]

@@ -89,6 +89,13 @@ OUTDATED_2025 = {
     (SVHTTDL, "vn/tay-ninh/2022/1563-qd-ubnd", "vn/tay-ninh/2023/908-qd-ubnd", "superseded_since_plan"),
     (SVHTTDL, "vn/tay-ninh/2022/2674-qd-ubnd", "vn/tay-ninh/2024/140-qd-ubnd", "superseded_since_plan"),
     (SVHTTDL, "vn/tay-ninh/2023/765-kh-ubnd", "vn/tay-ninh/2024/859-kh-ubnd", "superseded_since_plan"),
+    # amended (hết hiệu lực một phần) by a decision the citing plan itself names
+    ("vn/kon-tum/2024/file-001-2b79d6a9c56c3e96-txt", "vn/kon-tum/2018/21-2018-qd-ubnd", None, "status"),
+    (HON_QUAN, "vn/binh-phuoc/2019/1564-qd-ubnd", None, "status"),
+    # amended on 23/11/2025 by KL 215-KL/TW (the reviewed table, with its source)
+    (HON_QUAN, "vn/party/2019/11-qdi-tw", None, "status"),
+    ("vn/tay-ninh/2024/859-kh-ubnd", "vn/party/2019/11-qdi-tw", None, "status"),
+    ("vn/tuyen-quang/2023/46-kh-ubnd", "vn/party/2019/11-qdi-tw", None, "status"),
 }
 
 
