@@ -201,9 +201,18 @@ def _named_part(gap: str) -> str | None:
     return re.sub(r"(?i)[ ,:]*(?:của|tại)?[ ,:]*$", "", " ".join(gap.split())).strip(" ,:") or None
 
 
+_FROM_WHEN = re.compile(r"(?i)[ \-+•]*(?:kể[ ])?từ[ ]ngày[^,;]{0,120}?có hiệu lực(?:[ ]thi hành)?[ ]?,[ ]*")
+
+
 def _subject(text: str, clause_start: int, before: list, verb: int) -> list:
     """The document a "… hết hiệu lực" clause is about: the one that opens the clause ("Luật … số A đã
     được sửa đổi … theo Luật số B hết hiệu lực …" → A), or one standing right before the verb."""
+    when = _FROM_WHEN.match(text, clause_start)          # "Kể từ ngày Nghị định A có hiệu lực, Nghị định B …"
+    if when:
+        before = [x for x in before if x[0] >= when.end()]
+        if not before:
+            return []
+        clause_start = when.end()
     first, last = before[0], before[-1]
     opening = text[clause_start:first[0]]
     if len(opening) <= 60 and not re.search(r"(?i)\d{3}|\b(?:quy định|ban hành|theo|tại|căn cứ|của)\b", opening):
