@@ -145,7 +145,7 @@ def _statement(out, text, sent, m, verb, own, body, mentions, own_date, where):
         if rule is None and _date_at(text, m.end()):          # "(VB hết hiệu lực: 01/03/2027)"
             date, rule = _date_at(text, m.end()), "stated"
         for t in targets:
-            _add(out, verb, t[2], None, date, rule,
+            _add(out, verb, t[2], _item_part(text, t), date, rule,
                  where(min(t[0], m.start()), max(t[1], m.end()), sent, t[3] if len(t) > 3 else None))
         return
     if before and not self_subject:
@@ -191,11 +191,13 @@ def _statement(out, text, sent, m, verb, own, body, mentions, own_date, where):
 _TASK = re.compile(r"(?i)\b(?:trình|tham mưu|chủ trì|đề nghị|đề xuất|kiến nghị|nghiên cứu|xây dựng|dự thảo|xem xét)\b")
 
 
-_FILLER = re.compile(r"(?i)\b(?:của|tại|toàn bộ|các|sau đây|sau|đối với|nội dung)\b|[,:;()]")
+_FILLER = re.compile(r"(?i)\b(?:của|tại|toàn bộ|các|sau đây|sau|đối với|nội dung|văn bản quy phạm pháp luật|"
+                     r"văn bản)\b|[,:;()\-+•]")
 
 
 def _named_part(gap: str) -> str | None:
     """'thủ tục hành chính có số thứ tự 8, 9, 10 tại' → that part, when the words are more than filler."""
+    gap = re.split(r"(?i)\b(?:bãi bỏ|thay thế|sửa đổi)\b", gap)[-1]
     if len(_FILLER.sub(" ", gap).split()) < 2:
         return None
     return re.sub(r"(?i)[ ,:]*(?:của|tại)?[ ,:]*$", "", " ".join(gap.split())).strip(" ,:") or None
@@ -245,6 +247,15 @@ def _list_after(text: str, s1: int, mentions) -> list:
             out.append((*first, (pos + 1, line_end)))
         pos = nxt
     return out
+
+
+def _item_part(text: str, target) -> str | None:
+    """The part a list item names before its document ('- Mục 1 phần 3 tại Thông tư số …')."""
+    if len(target) < 4:
+        return None
+    lead = _ITEM.sub("", text[target[3][0]:target[0]], count=1)
+    pm = _PART.search(lead)
+    return " ".join(pm.group(0).split()) if pm else _named_part(lead)
 
 
 def _amended_parts(text: str, s1: int) -> str | None:

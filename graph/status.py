@@ -174,6 +174,7 @@ def add_effect(g: nx.MultiDiGraph, pid: str, effect: dict | None, file: str, tar
 
 
 _PART = re.compile(r"(?i)\b(điều|khoản|điểm|chương|mục)\s+\d")
+_PART_WORDS = re.compile(r"(?i)\b(?:mẫu|phụ lục|biểu mẫu|thủ tục hành chính|một số)\b")
 
 
 def apply_stated_relations(g: nx.MultiDiGraph) -> None:
@@ -190,11 +191,13 @@ def apply_stated_relations(g: nx.MultiDiGraph) -> None:
             d["date"] = nd.get("in_force_date") or nd["date"]
             d["date_rule"] = "own-entry-into-force" if nd.get("in_force_date") else "document-date"
         d.setdefault("source", f"{d.get('file') or '?'}: {d.get('sentence') or ''}".strip())
-        if d.get("type") == "SUPERSEDES" and d.get("kind") == "repeals" and not d.get("effect_status"):
-            od = g.nodes[old]
-            sentence = d.get("sentence") or ""
-            before = sentence.split(od["symbol"])[0] if od.get("symbol") else sentence
-            if _PART.search(before):
+        if d.get("type") == "SUPERSEDES" and not d.get("effect_status"):
+            # "thay thế Mẫu số 05 Phụ lục I ban hành kèm theo Nghị định …": a part, not the whole
+            said = " ".join((d.get("evidence") or d.get("sentence") or "").split())
+            symbol = g.nodes[old].get("symbol")
+            verb = re.search(r"(?i)thay thế|bãi bỏ|hết hiệu lực", said)
+            object_words = said[verb.end():said.find(symbol)] if verb and symbol and symbol in said[verb.end():] else ""
+            if _PART.search(object_words) or _PART_WORDS.search(object_words):
                 d["effect_status"] = "hết hiệu lực một phần"
 
 

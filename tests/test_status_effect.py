@@ -223,3 +223,15 @@ def test_a_passive_relation_is_read_with_its_agent(built):
     amended = [e for e in history_of(g, find_documents(g, "31/2024/QH15")[0]) if e["action"] == "amends"]
     assert [e["source_symbol"] for e in amended] == ["43/2024/QH15"]      # not 226/2025, which amends decrees
     assert not [e for e in history_of(g, find_documents(g, "43/2024/QH15")[0]) if e["action"] == "amends"]
+
+
+def test_a_listed_part_expires_the_document_only_in_part():
+    text = ("BỘ Y TẾ\nSố: 43/2025/TT-BYT\nHà Nội, ngày 10 tháng 11 năm 2025\nTHÔNG TƯ\n"
+            "Điều 1. Phạm vi điều chỉnh.\n"
+            "Điều 2. Thông tư này có hiệu lực thi hành kể từ ngày 01 tháng 01 năm 2026.\n"
+            "Các quy định sau đây hết hiệu lực kể từ ngày Thông tư này có hiệu lực thi hành:\n"
+            "- Mục 1 phần 3 tại Thông tư số 05/2008/TT-BYT ngày 14/5/2008 của Bộ trưởng Bộ Y tế hướng dẫn chức năng.\n"
+            "- Thông tư số 33/2015/TT-BYT ngày 27 tháng 10 năm 2015 của Bộ trưởng Bộ Y tế hướng dẫn chức năng.\n")
+    got = {s["target"]: (s["part"], s["status"], s["date"]) for s in analyse_text(text)[0]["effect"]["statements"]}
+    assert got == {"05/2008/TT-BYT": ("Mục 1 phần 3", "hết hiệu lực một phần", "2026-01-01"),
+                   "33/2015/TT-BYT": (None, "hết hiệu lực toàn bộ", "2026-01-01")}
