@@ -213,7 +213,7 @@ def _summary_lines(summary: dict, rows: list[dict], as_of: str, unknown_citation
 def render_text(g: nx.MultiDiGraph, rows: list[dict], as_of: str, summary: dict | None = None,
                 unknown_citations: int = 0, everything: bool = False) -> str:
     out = [f"Trích dẫn văn bản đã bị thay thế hoặc hết hiệu lực — tính đến {_vn_date(as_of)}"]
-    if summary is not None:
+    if summary:                         # rows straight from outdated_rows() come without one
         out += _summary_lines(summary, rows, as_of, unknown_citations, everything)
     out += ["Căn cứ: văn bản nêu rõ = chính một văn bản đã đọc nói như vậy; bảng dữ kiện = bảng đã kiểm, mỗi dòng "
             "có nguồn; suy luận kế tiếp = văn bản cùng cơ quan, cùng loại, cùng chủ đề ban hành sau (kèm độ tin cậy).",
@@ -249,7 +249,7 @@ def render_text(g: nx.MultiDiGraph, rows: list[dict], as_of: str, summary: dict 
                            f"“{' '.join(r['supersedes_sentence'].split())}”")
             elif r["source"]:
                 out.append(f"   Nguồn: {' '.join(str(r['source']).split())}")
-            if r["note"]:
+            if r.get("note"):
                 out.append(f"   Ghi chú: {r['note']}")
             if r["sentence"]:
                 out.append(f"   Câu dẫn: “{' '.join(r['sentence'].split())}”")
