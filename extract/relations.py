@@ -42,8 +42,11 @@ _AMENDING_NAME = re.compile(r"(?:Luật|LUẬT)[ ](?i:sửa đổi)")
 _GENERIC_OBJECT = re.compile(r"(?<![\w])(?:các|những)[ ](?:luật|nghị định|nghị quyết|thông tư|quyết định|văn bản)"
                              r"(?![\w])", re.I)
 _DRAFT = re.compile(r"(?<![\w])dự thảo(?![\w])", re.I)
-_PARTS = re.compile(r"(?<![\w])(?:một số điều|điều|khoản|điểm|phụ lục|cụm từ|chương|mục|biểu mẫu|mẫu)(?![\w])",
-                    re.I)
+_PARTS = re.compile(r"(?<![\w])(?:một số điều|điều|khoản|điểm|phụ lục|cụm từ|chương|mục|biểu mẫu|mẫu|"
+                    r"thủ tục hành chính|thủ tục)(?![\w])", re.I)
+_NAMES_NEXT = re.compile(r"(?:,[ ]bổ sung)?(?:[ ]một số điều)?[ ]?(?:số)?[ ]*$")
+_TYPE_BEFORE = re.compile(r"(?<![\w])(?:Luật|Bộ luật|Nghị định|Nghị quyết|Thông tư|Quyết định|Pháp lệnh)[ ]"
+                          r"(?:sửa đổi,?[ ])?$")
 _CHANGE_VERB = re.compile(r"(?<![\w])(?P<v>thay thế|bãi bỏ|sửa đổi|bổ sung|hết hiệu lực|bị thay thế)(?![\w])",
                           re.I)
 _SELF = re.compile(r"(?<![\w])(?:Luật|Nghị định|Nghị quyết|Thông tư|Quyết định|Quy định|Quy chế|Chỉ thị|"
@@ -101,11 +104,20 @@ def relation_in_gap(gap: str) -> str | None:
     best = None
     for rx, rtype, max_words in _relation_words():
         for m in rx.finditer(gap):
+            if _NAMES_NEXT.match(gap, m.end()) and _TYPE_BEFORE.search(gap, 0, m.start()):
+                continue   # "…, Luật sửa đổi, bổ sung số 57/2024/QH15": the phrase is the next document's name
             if words_after(m.end()) <= max_words:
                 if best is None or m.start() < best[0]:
-                    best = (m.start(), rtype)
+                    best = (m.start(), rtype, m.end())
                 break
-    return best[1] if best else None
+    if not best:
+        return None
+    rtype, obj = best[1], gap[best[2]:]
+    if rtype in ("replaces", "repeals") and _PARTS.search(obj):
+        return "amends"      # a form, an article, procedures of the other document: it is amended
+    if rtype == "repeals":
+        return None          # a bare repeal is not a relation of the schema; the status pass reads it
+    return rtype
 
 
 def _can_state(owner_type: str | None, rtype: str) -> bool:

@@ -166,3 +166,16 @@ def test_a_document_carried_out_and_named_only_by_its_trich_yeu_is_a_citation():
     assert [(c["doc_type"], c["title"]) for c in named] == [
         ("Nghị quyết", "quy định mức chuẩn trợ giúp xã hội đối với các đối tượng bảo trợ xã hội trên địa bàn tỉnh")]
     assert named[0]["relations"] == ["cites"] and named[0]["scope"] == "Tây Ninh"
+
+
+@pytest.mark.parametrize("gap, relation", [
+    (", Luật sửa đổi, bổ sung số ", None),                 # the phrase is the next law's own name
+    (" (thay thế Mẫu số 05 Phụ lục I ban hành kèm theo Nghị định ", "amends"),   # a form of it, not all of it
+    (" bãi bỏ Quyết định số ", None),                      # a bare repeal is no relation of the schema
+    (" thay thế Quyết định số ", "replaces"),
+    (" của Chính phủ sửa đổi, bổ sung một số điều của Nghị định số ", "amends"),
+])
+def test_the_phrase_between_two_documents(gap, relation):
+    from vbgraph.extract.relations import relation_in_gap
+
+    assert relation_in_gap(gap) == relation
