@@ -194,22 +194,3 @@ def extract_paths(paths: Iterable[str], progress: bool = False) -> Iterator[tupl
             yield str(path), None, exc.problem
         except Exception as exc:  # a bug on one odd document must not lose the rest of the batch
             yield str(path), None, f"extraction failed: {type(exc).__name__}: {exc}"
-
-
-def format_table(record: dict) -> str:
-    plan = record["plan"]
-    lines = [f"# {record['source']}: {plan.get('doc_type') or '?'} {plan.get('symbol') or '(no number)'} "
-             f"{plan.get('date') or ''} — {plan.get('issuer') or '?'} ({plan.get('level') or '?'}, "
-             f"{plan.get('province') or '?'}, year {plan.get('year') or '?'})"]
-    lines.append(f"{'relation':<11} {'type':<13} {'symbol':<28} {'date':<10} {'scope':<14} mentions")
-    for c in record["citations"]:
-        lines.append(f"{c['relations'][0]:<11} {c['doc_type'] or '?':<13} "
-                     f"{(c['symbol'] or c['title'] or c['first_mention'])[:28]:<28} {c['date'] or '':<10} "
-                     f"{(c['scope'] or '')[:14]:<14} {c['mentions']}")
-    for r in record["doc_relations"]:
-        lines.append(f"  {r['from']} —{r['type']}→ {r['to']}")
-    for a in record["agencies"]:
-        lines.append(f"  agency: {a['name']} {', '.join(a['deadlines'])}")
-    if record["movements"]:
-        lines.append("  movements: " + "; ".join(record["movements"]))
-    return "\n".join(lines)

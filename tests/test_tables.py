@@ -89,3 +89,17 @@ def test_columns_that_cannot_fit_are_named():
     assert all(len(line) <= 40 for line in out.splitlines())
     wide = qcli.format_rows(rows, "table", 60)
     assert "left out" in wide and all(len(line) <= 60 for line in wide.splitlines())
+
+
+def test_extract_table_fits_the_width(tmp_path):
+    import subprocess
+    import sys
+
+    sample = Path(__file__).resolve().parent.parent / "data" / "samples" / "000_37ff60af79915060.txt"
+    for width in (60, 100):
+        out = subprocess.run([sys.executable, "-m", "vbgraph.cli", "extract", str(sample), "--format", "table",
+                              "--max-width", str(width), "--quiet"], capture_output=True, text=True,
+                             encoding="utf-8", check=True).stdout
+        lines = out.splitlines()
+        assert max(len(line) for line in lines) <= width
+        assert any(line.startswith("implements") for line in lines) and "859/KH-UBND" in lines[0]

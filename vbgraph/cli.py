@@ -13,7 +13,7 @@ from vbgraph import __version__
 
 def _cmd_extract(args) -> int:
     from vbgraph.extract.errors import is_skipped
-    from vbgraph.extract.pipeline import extract_paths, format_table
+    from vbgraph.extract.pipeline import extract_paths
 
     read = failed = skipped = 0
     out_dir = Path(args.out) if args.out else None
@@ -42,7 +42,7 @@ def _cmd_extract(args) -> int:
     if not out_dir:
         if args.format == "table":
             for record in records:
-                print(format_table(record))
+                print(record_table(record, args.max_width))
         else:
             payload = records[0] if len(records) == 1 else records
             print(json.dumps(payload, ensure_ascii=False, indent=2))
@@ -61,6 +61,27 @@ def _output_name(path: Path, taken: dict[str, str]) -> str:
     while f"{path.stem}-{n}.json" in taken:
         n += 1
     return f"{path.stem}-{n}.json"
+
+
+def record_table(record: dict, max_width: int | None = None) -> str:
+    """One record as the terminal shows it: the document, its citations as a table that fits the width,
+    then its stated relations, agencies and movements, one line each (cut to the width)."""
+    from vbgraph.queries.cli import _cut, format_rows, output_width
+
+    width = output_width(max_width)
+    plan = record["plan"]
+    head = (f"# {record['source']}: {plan.get('doc_type') or '?'} {plan.get('symbol') or '(không số)'} "
+            f"{plan.get('date') or ''} — {plan.get('issuer') or '?'} ({plan.get('level') or '?'}, "
+            f"{plan.get('province') or '?'}, năm {plan.get('year') or '?'})")
+    rows = [{"relation": c["relations"][0], "type": c["doc_type"], "document": c["symbol"] or c["title"]
+             or c["first_mention"], "date": c["date"], "scope": c["scope"], "mentions": c["mentions"]}
+            for c in record["citations"]]
+    lines = [head, *format_rows(rows, "table", width).rstrip("\n").split("\n")]
+    lines += [f"  {r['from']} —{r['type']}→ {r['to']}" for r in record["doc_relations"]]
+    lines += [f"  agency: {a['name']} {', '.join(a['deadlines'])}" for a in record["agencies"]]
+    if record["movements"]:
+        lines.append("  movements: " + "; ".join(record["movements"]))
+    return "\n".join(line if width <= 0 else _cut(line, width) for line in lines)
 
 
 def _cmd_eval(args) -> int:
@@ -112,6 +133,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("extract", help="extract one JSON record per input document (gold schema)")
     p.add_argument("paths", nargs="+", help="files (.txt .md .docx .doc .pdf .png .jpg .tif .html) or folders")
     p.add_argument("--format", choices=["json", "table"], default="json")
+    p.add_argument("--max-width", type=int, default=None,
+                   help="with --format table: the widest line (default: the terminal's width; 0: no limit)")
     p.add_argument("--out", help="write <stem>.json per input into this folder")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     _max_input_argument(p)
