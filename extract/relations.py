@@ -37,7 +37,12 @@ _LEADING_PURPOSE = re.compile(r"^(?:(?:Để|Nhằm)[ ])?(?:tiếp tục[ ])?", 
 _TITLE_WORDS = re.compile(r"(?<![\w])(?:về|v/v|ban hành|phê duyệt|quy định|hướng dẫn|triển khai|thực hiện|"
                           r"sửa đổi|bổ sung|thay thế|bãi bỏ|tổ chức|tăng cường|đẩy mạnh)(?![\w])", re.I)
 _COORDINATED = re.compile(r"(?:,|[ ]và|[ ]cùng)[ ]*$")
-_PASSIVE = re.compile(r"(?<![\w])(?:được|bị)[ ][^;]{0,60}?[ ]bởi[ ]*$", re.I)
+# the passive, or a change said to be made "at" another document, names that document as the actor:
+# "A được sửa đổi bởi khoản 2 Điều 3 Nghị định B", "A, sửa đổi, bổ sung tại Quyết định B", "A được hướng dẫn
+# bởi Điều 18 Nghị định B"; the parts of B that make the change may stand between
+_PART_REF = r"(?:(?:điểm|khoản|điều|mục|chương|phụ lục)[ ][\w.]+[ ,]+(?:của[ ])?)*"
+_PASSIVE = re.compile(rf"(?:(?<![\w])(?:được|bị)[ ][^;]{{0,60}}?|(?<![\w])(?:sửa đổi|bổ sung|hướng dẫn|thay thế)"
+                      rf"[^;]{{0,25}}?)[ ](?:bởi|tại|theo(?:[ ]quy định tại)?)[ ]{_PART_REF}$", re.I)
 _AMENDING_NAME = re.compile(r"(?:Luật|LUẬT)[ ](?i:sửa đổi)")
 _GENERIC_OBJECT = re.compile(r"(?<![\w])(?:các|những)[ ](?:luật|nghị định|nghị quyết|thông tư|quyết định|văn bản)"
                              r"(?![\w])", re.I)

@@ -179,3 +179,21 @@ def test_the_phrase_between_two_documents(gap, relation):
     from vbgraph.extract.relations import relation_in_gap
 
     assert relation_in_gap(gap) == relation
+
+
+@pytest.mark.parametrize("sentence, relation", [
+    ("Căn cứ Nghị định 137/2020/NĐ-CP được sửa đổi bởi khoản 2 Điều 3 Nghị định 56/2023/NĐ-CP;",
+     ("56/2023/NĐ-CP", "137/2020/NĐ-CP", "amends")),
+    ("Căn cứ Nghị định 10/2022/NĐ-CP (được sửa đổi, bổ sung tại Nghị định 175/2025/NĐ-CP);",
+     ("175/2025/NĐ-CP", "10/2022/NĐ-CP", "amends")),
+    ("Theo Quyết định số 20/2020/QĐ-TTg ngày 22/7/2020, sửa đổi, bổ sung tại Quyết định số 09/2025/QĐ-TTg;",
+     ("09/2025/QĐ-TTg", "20/2020/QĐ-TTg", "amends")),
+    ("Luật Đất đai 2024 được hướng dẫn bởi Điều 18 Nghị định 102/2024/NĐ-CP.",
+     ("102/2024/NĐ-CP", "Luật Đất đai", "guides")),
+    ("Luật Xây dựng 2014 được sửa đổi, bổ sung theo quy định tại khoản 10 Điều 1 Luật số 62/2020/QH14.",
+     ("62/2020/QH14", "Luật Xây dựng", "amends")),
+    ("Nghị định số 237/2025/NĐ-CP của Chính phủ sửa đổi, bổ sung Nghị định số 105/2012/NĐ-CP.",
+     ("237/2025/NĐ-CP", "105/2012/NĐ-CP", "amends")),
+])
+def test_the_actor_of_a_change_made_at_or_by_another_document(sentence, relation):
+    assert stated(record(sentence)) == {relation}
