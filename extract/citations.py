@@ -107,7 +107,7 @@ def _amending_law_rx() -> re.Pattern:
     names = "|".join(re.escape(r["name"]).replace(r"\ ", "[ ]") for r in named_laws())
     law = rf"(?:Luật|LUẬT)[ ](?i:{names})"
     return re.compile(rf"(?<![\w])(?:Luật|LUẬT)[ ](?i:sửa đổi(?:,[ ]bổ sung)?(?:[ ]một số điều)?(?:[ ]của)?)[ ]"
-                      rf"{law}(?:(?:,[ ]|[ ]và[ ]|[ ](?i:và)[ ]){law}){{0,4}}(?![\w])"
+                      rf"{law}(?:(?:,[ ]|[ ]và[ ]|[ ](?i:và)[ ]){law}){{0,9}}(?![\w])"
                       rf"(?:[ ](?i:năm)[ ](?P<year>(?:19|20)\d{{2}})(?!\d))?")
 
 

@@ -26,7 +26,7 @@ from functools import lru_cache
 
 from vbgraph.extract.citations import Citation, Mention
 from vbgraph.extract.models import Evidence
-from vbgraph.extract.tables import doc_type_kind, fold_words, ingested_kind, read_table
+from vbgraph.extract.tables import doc_type_kind, doc_type_rank, fold_words, ingested_kind, read_table
 from vbgraph.extract.text import NormText
 
 _SECTION_RX = re.compile(r"^(?:[IVX]{1,4}[.)/]|PHẦN|Phần[ ]|Điều[ ]1|A[.)][ ]|1[.)][ ])|MỤC ĐÍCH", re.M)
@@ -132,6 +132,18 @@ def _can_state(owner_type: str | None, rtype: str) -> bool:
     return doc_type_kind().get(owner_type or "", "directive") != "administrative" or owner_type == "Hướng dẫn"
 
 
+_CHANGES = ("amends", "replaces")
+
+
+def _may_change(actor_type: str | None, target_type: str | None, rtype: str) -> bool:
+    """A document amends or replaces only one of its own rank or below (a decree never amends a law)."""
+    if rtype not in _CHANGES:
+        return True
+    ranks = doc_type_rank()
+    actor, target = ranks.get(actor_type or ""), ranks.get(target_type or "")
+    return actor is None or target is None or actor <= target
+
+
 def link_mentions(text: str, mentions: list[Mention], types: dict[str, str | None]) -> dict[int, Link]:
     """Link each mention (by position in ``mentions``, sorted by start) to the one before it."""
     links: dict[int, Link] = {}
@@ -155,18 +167,28 @@ def link_mentions(text: str, mentions: list[Mention], types: dict[str, str | Non
             continue
         if _PASSIVE.search(gap):
             rtype = relation_in_gap(gap)
-            link.depth, link.parents, link.rtype = plink.depth, plink.parents, plink.rtype
+            link.depth = plink.depth      # the actor is an item of the list beside the changed document
             if rtype and _can_state(types.get(cur.key), rtype):
-                link.actors.append((prev, rtype))
+                # "Nghị định A … hướng dẫn Luật X được sửa đổi bởi Nghị định B": a decree cannot amend the
+                # law, so what B amends is A, whose trích yếu names the law
+                subjects = [prev, *plink.parents]
+                subject = next((s for s in subjects if _may_change(types.get(cur.key), types.get(s.key), rtype)),
+                               None)
+                if subject is not None:
+                    link.actors.append((subject, rtype))
             continue
         rtype = relation_in_gap(gap)
         if rtype:
-            if _DRAFT.search(gap) or not _can_state(types.get(prev.key), rtype):
+            if _DRAFT.search(gap) or not _can_state(types.get(prev.key), rtype) \
+                    or not _may_change(types.get(prev.key), types.get(cur.key), rtype):
                 rtype = None
             if rtype == "implements" and types.get(prev.key) == "Hướng dẫn":
                 rtype = "guides"   # a guidance "thực hiện" a directive guides it
             link.depth = plink.depth + 1
-            link.parents = [prev, *plink.siblings]
+            # a trích yếu after two coordinated documents is shared by both ("A và B về thực hiện X"), but a
+            # change is one act's: only a sibling of the same type shares it
+            link.parents = [prev, *(s for s in plink.siblings
+                                    if rtype not in _CHANGES or types.get(s.key) == types.get(prev.key))]
             link.rtype = rtype
         elif _COORDINATED.search(gap) and not _TITLE_WORDS.search(gap):
             link.depth, link.parents, link.rtype = plink.depth, plink.parents, plink.rtype

@@ -52,6 +52,12 @@ PLAN_KINDS = frozenset({"plan", "programme"})
 
 
 @lru_cache(maxsize=None)
+def doc_type_rank() -> dict[str, int]:
+    """Place of a document type in the hierarchy of legal documents (1 = Hiến pháp); unranked types absent."""
+    return {r["doc_type"]: int(r["rank"]) for r in read_table("doc_types.csv") if r.get("rank")}
+
+
+@lru_cache(maxsize=None)
 def ingested_kind(doc_type: str | None) -> str:
     """How an ingested document of this type is read: plan, decision, decree … ("other" if unknown)."""
     kinds = {r["doc_type"]: r["ingested_kind"] for r in read_table("doc_types.csv")}

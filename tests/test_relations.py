@@ -197,3 +197,18 @@ def test_the_phrase_between_two_documents(gap, relation):
 ])
 def test_the_actor_of_a_change_made_at_or_by_another_document(sentence, relation):
     assert stated(record(sentence)) == {relation}
+
+
+def test_a_decree_never_amends_a_law_so_the_passive_goes_to_the_decree_whose_title_names_it():
+    rec = record("Căn cứ Nghị định số 78/2025/NĐ-CP ngày 01 tháng 4 năm 2025 của Chính phủ quy định chi tiết một "
+                 "số điều và biện pháp để tổ chức, hướng dẫn thi hành Luật Ban hành văn bản quy phạm pháp luật được "
+                 "sửa đổi, bổ sung bởi Nghị định số 187/2025/NĐ-CP ngày 01 tháng 7 năm 2025;")
+    assert ("187/2025/NĐ-CP", "78/2025/NĐ-CP", "amends") in stated(rec)
+    assert not any(f == "187/2025/NĐ-CP" and t.startswith("Luật") for f, t, _ in stated(rec))
+    assert not any(t == "187/2025/NĐ-CP" for _, t, _ in stated(rec))
+
+
+def test_a_change_after_two_coordinated_documents_belongs_to_the_nearer_of_another_type():
+    rec = record("Căn cứ Luật Ban hành văn bản quy phạm pháp luật và Nghị định số 187/2025/NĐ-CP ngày 01 tháng 7 "
+                 "năm 2025 của Chính phủ sửa đổi, bổ sung một số điều của Nghị định số 78/2025/NĐ-CP;")
+    assert stated(rec) == {("187/2025/NĐ-CP", "78/2025/NĐ-CP", "amends")}
