@@ -13,8 +13,8 @@ from functools import lru_cache
 
 from vbgraph.extract.dates import date_right_after
 from vbgraph.extract.models import Evidence
-from vbgraph.extract.symbols import (SYMBOL_RX, Symbol, doc_type_from_code, issuer_info, issuer_row,
-                                     parse_symbol, scope_class)
+from vbgraph.extract.symbols import (SYMBOL_RX, Symbol, doc_type_from_code, find_symbols, issuer_info,
+                                     issuer_row, parse_symbol, scope_class)
 from vbgraph.extract.tables import (doc_types, fold, fold_words, known_documents, named_laws, provinces,
                                     read_table)
 from vbgraph.extract.text import NormText
@@ -405,6 +405,21 @@ def _merge_laws_into_numbers(mentions: list[Mention]) -> None:
     for m in mentions:
         if m.kind == "law" and m.key.startswith("law:") and fold_words(m.name) in linked:
             m.key = linked[fold_words(m.name)]
+
+
+def share_own_scope(citations: list[Citation], plan: dict) -> None:
+    """A document of the citing document's own issuer (the same issuer codes in the symbol) is unique where
+    the citing one is: a national board's earlier decision is national even though its code is in no
+    table ("167/QĐ-BCĐNNDL" cited by 170/QĐ-BCĐNNDL)."""
+    own = find_symbols(plan.get("symbol") or "")
+    if not own or plan.get("province") or plan.get("level") not in ("national", "party"):
+        return
+    scope = "national" if plan["level"] == "national" else "party-central"
+    codes = [fold(c) for c in own[0].org_codes]
+    for c in citations:
+        sym = next((m.symbol for m in c.mentions if m.symbol), None)
+        if sym and c.scope is None and [fold(x) for x in sym.org_codes] == codes:
+            c.scope = scope
 
 
 def group_citations(nt: NormText, mentions: list[Mention], plan_province: str | None,

@@ -17,7 +17,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from vbgraph.extract.chrome import chrome_tail
-from vbgraph.extract.citations import find_mentions, group_citations
+from vbgraph.extract.citations import find_mentions, group_citations, share_own_scope
 from vbgraph.extract.effect import read_effect
 from vbgraph.extract.errors import InputError
 from vbgraph.extract.plan import extract_plan
@@ -44,6 +44,7 @@ def citations_component(doc: Doc) -> Doc:
     cites = group_citations(nt, mentions, plan.get("province"), plan.get("district"))
     own = (plan.get("symbol") or "").casefold()
     cites = [c for c in cites if not (own and c.symbol and c.symbol.casefold() == own)]
+    share_own_scope(cites, plan)
     doc.user_data["doc_relations"] = relate(nt, cites, plan, doc.user_data.get("body_start", 0))
     doc.user_data["citations"] = cites
     doc.spans["citations"] = _spans(doc, ((m.start, m.end, c.doc_type or "DOC")

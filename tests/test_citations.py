@@ -126,3 +126,15 @@ def test_a_portal_pages_trailing_text_is_not_the_documents():
             "Nghị định 13/2023/NĐ-CP về Bảo vệ dữ liệu cá nhân yêu cầu xác nhận sự đồng ý của thành viên.\n")
     symbols = {c["symbol"] for c in analyse_text(page)[0]["citations"]}
     assert symbols == {"31/2024/QH15", "52/2024/QĐ-UBND"}
+
+
+def test_a_national_boards_own_earlier_decision_is_national():
+    from vbgraph.extract.pipeline import analyse_text
+
+    text = ("BAN CHỈ ĐẠO NHÀ NƯỚC VỀ DU LỊCH\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+            "Số: 170/QĐ-BCĐNNDL\nHà Nội, ngày 10 tháng 11 năm 2025\n\n"
+            "QUYẾT ĐỊNH\nBan hành Quy chế hoạt động\n\nCăn cứ Quyết định số 1532/QĐ-TTg ngày 15/12/2023;\n\n"
+            "Điều 2. Quyết định này có hiệu lực kể từ ngày ký và thay thế Quyết định số 167/QĐ-BCĐNNDL ngày "
+            "29 tháng 7 năm 2013.\n")
+    scopes = {c["symbol"]: c["scope"] for c in analyse_text(text)[0]["citations"]}
+    assert scopes == {"1532/QĐ-TTg": "national", "167/QĐ-BCĐNNDL": "national"}
