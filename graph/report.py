@@ -290,20 +290,27 @@ def report(g: nx.MultiDiGraph, as_of: str | None = None, fmt: str = "text", ever
     return render_text(g, rows, as_of, summary, unknown, everything)
 
 
-def _cmd_report(args) -> int:
+def _graph_for(args, verb: str, as_of: str | None):
+    """(graph, 0) of the command's graph arguments, or (None, exit code) after one line on stderr."""
     from vbgraph.graph.surface_cli import SurfaceError, load_graph
 
-    if args.as_of:
+    if as_of:
         try:
-            dt.date.fromisoformat(args.as_of)
+            dt.date.fromisoformat(as_of)
         except ValueError:
-            print(f"vbgraph report: --as-of must be YYYY-MM-DD, not {args.as_of!r}", file=sys.stderr)
-            return 2
+            print(f"vbgraph {verb}: --as-of must be YYYY-MM-DD, not {as_of!r}", file=sys.stderr)
+            return None, 2
     try:
-        g = load_graph(args)
+        return load_graph(args), 0
     except SurfaceError as exc:
         print(f"vbgraph: {exc}", file=sys.stderr)
-        return getattr(exc, "code", 1) if isinstance(getattr(exc, "code", None), int) else 1
+        return None, exc.code
+
+
+def _cmd_report(args) -> int:
+    g, code = _graph_for(args, "report", args.as_of)
+    if g is None:
+        return code
     sys.stdout.write(report(g, args.as_of, args.format, everything=args.all))
     return 0
 
@@ -416,19 +423,10 @@ def render_status(g: nx.MultiDiGraph, info: dict) -> str:
 
 
 def _cmd_status(args) -> int:
-    from vbgraph.graph.surface_cli import SurfaceError, load_graph
-
     as_of = args.as_of or dt.date.today().isoformat()
-    try:
-        dt.date.fromisoformat(as_of)
-    except ValueError:
-        print(f"vbgraph status: --as-of must be YYYY-MM-DD, not {as_of!r}", file=sys.stderr)
-        return 2
-    try:
-        g = load_graph(args)
-    except SurfaceError as exc:
-        print(f"vbgraph: {exc}", file=sys.stderr)
-        return exc.code
+    g, code = _graph_for(args, "status", as_of)
+    if g is None:
+        return code
     found = find_documents(g, args.document)
     if not found:
         print(f"vbgraph status: no document {args.document!r} in the graph", file=sys.stderr)

@@ -10,6 +10,8 @@ metadata box of a saved web page); `read_document(path)` only its text.
 """
 from __future__ import annotations
 
+import importlib
+
 import os
 import stat
 from dataclasses import dataclass, field
@@ -48,43 +50,21 @@ class Format:
     read: Callable[[Path, bytes], Document]
 
 
-def _text(path, data):
-    from vbgraph.extract.readers.plain import read
-    return read(path, data)
-
-
-def _docx(path, data):
-    from vbgraph.extract.readers.word import read_docx
-    return read_docx(path, data)
-
-
-def _doc(path, data):
-    from vbgraph.extract.readers.word import read_doc
-    return read_doc(path, data)
-
-
-def _pdf(path, data):
-    from vbgraph.extract.readers.pdf import read
-    return read(path, data)
-
-
-def _image(path, data):
-    from vbgraph.extract.readers.ocr import read_image
-    return read_image(path, data)
-
-
-def _html(path, data):
-    from vbgraph.extract.readers.web import read
-    return read(path, data)
+def _lazy(module: str, function: str) -> Callable[[Path, bytes], Document]:
+    """A reader imported only when a file of its format comes (pdfplumber, python-docx and lxml are slow to
+    import, and most runs read plain text only)."""
+    def read(path, data):
+        return getattr(importlib.import_module(f"vbgraph.extract.readers.{module}"), function)(path, data)
+    return read
 
 
 FORMATS = {f.name: f for f in (
-    Format("text", (".txt", ".md", ".text"), _text),
-    Format("docx", (".docx",), _docx),
-    Format("doc", (".doc",), _doc),
-    Format("pdf", (".pdf",), _pdf),
-    Format("image", (".png", ".jpg", ".jpeg", ".tif", ".tiff"), _image),
-    Format("html", (".html", ".htm", ".xhtml"), _html),
+    Format("text", (".txt", ".md", ".text"), _lazy("plain", "read")),
+    Format("docx", (".docx",), _lazy("word", "read_docx")),
+    Format("doc", (".doc",), _lazy("word", "read_doc")),
+    Format("pdf", (".pdf",), _lazy("pdf", "read")),
+    Format("image", (".png", ".jpg", ".jpeg", ".tif", ".tiff"), _lazy("ocr", "read_image")),
+    Format("html", (".html", ".htm", ".xhtml"), _lazy("web", "read")),
 )}
 READERS = {suffix: f.read for f in FORMATS.values() for suffix in f.suffixes}
 _BY_SUFFIX = {suffix: f for f in FORMATS.values() for suffix in f.suffixes}
