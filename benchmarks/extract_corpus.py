@@ -8,12 +8,12 @@ unpacked into a temporary folder outside the repository and removed afterwards, 
 already holds the unpacked files.  Files are extracted in worker processes (one per core by default),
 in chunks, the largest files first so the cores stay busy to the end.
 
-Each file is read with `readers.read_document` and extracted with `pipeline.analyse_text` itself;
+Each file is read with `readers.read_input` and extracted with `pipeline.analyse_text` itself;
 what analyse_text calls is timed where pipeline.py looks it up (module attributes and the
 components of `build_nlp()`), so the benchmark follows pipeline.py as it changes, without editing it.
 Stages, in CPU time of the worker (other load on the machine does not count), each stage its own
 time only:
-    read             readers.read_document (bytes → str, with the reader's checks)
+    read             readers.read_input (bytes → str, with the reader's checks)
     normalise        text.normalise
     plan             plan.extract_plan (the document's own header metadata)
     tokenise         the pipeline Doc (prefilter.make_doc, or nlp.make_doc)
@@ -165,7 +165,7 @@ def _one(path: Path) -> dict:
     record = doc = None
     stage = "read"
     try:
-        raw = pl.read_document(path)
+        raw = pl.read_input(path).text
         times["read"] = _CLOCK() - c0
         stage = "analyse_text"
         _W.update(times=times, inner=0.0, component_error=None)
