@@ -13,7 +13,6 @@ from pathlib import Path
 from vbgraph.extract.agencies import find_agencies, fine_doc
 from vbgraph.extract.movements import find_movements
 from vbgraph.extract.pipeline import analyse_text, build_nlp
-from vbgraph.extract.prefilter import make_doc
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -33,13 +32,12 @@ def main() -> None:
     nlp = build_nlp()
     docs = []
     for f in _files(args.paths):
-        _, doc = analyse_text(f.read_text(encoding="utf-8"), f.name)   # the plan block as the pipeline reads it
-        nt = doc.user_data["nt"]
-        docs.append((nt, make_doc(nlp.vocab, nt.text), doc.user_data["plan"]))
+        _, analysis = analyse_text(f.read_text(encoding="utf-8"), f.name)   # the plan block as the pipeline reads it
+        docs.append((analysis.nt, analysis.plan))
     measures = {
         "baseline: fine_doc over the whole text": lambda d: fine_doc(nlp.vocab, d[0].text),
-        "find_agencies": lambda d: find_agencies(d[1], d[0], d[2]),
-        "find_movements": lambda d: find_movements(d[1], d[0]),
+        "find_agencies": lambda d: find_agencies(d[0], d[1]),
+        "find_movements": lambda d: find_movements(d[0]),
     }
     best = {}
     for name, fn in measures.items():

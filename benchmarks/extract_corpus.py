@@ -73,33 +73,23 @@ _CLOCK = time.process_time   # CPU time: other load on the machine must not infl
 # gets its own time only: a timed call inside another one (find_mentions inside the citations
 # component) is taken out of the outer stage.
 _TIMED = (("normalise", "normalise"), ("extract_plan", "plan"), ("make_doc", "tokenise"),
-          ("may_hold", "prefilter"), ("find_mentions", "match:citations"), ("_spans", "spans"),
-          ("to_record", "record"))
+          ("may_hold", "prefilter"), ("find_mentions", "match:citations"), ("run_citations", "resolve"),
+          ("run_agencies", "match:agencies"), ("run_movements", "match:movements"), ("read_effect", "effect"),
+          ("chrome_tail", "chrome"), ("_spans", "spans"), ("to_record", "record"))
 
 
 def _alarm(signum, frame):
     raise FileTimeout(f"took longer than {_W['timeout']} s")
 
 
-def _component_stage(name: str) -> str:
-    # the citations component's own time, after find_mentions and _spans, is the grouping
-    return "resolve" if name == "vbgraph_citations" else "match:" + name.replace("vbgraph_", "")
-
-
 def _init_worker(timeout: int, want_records: bool, coverage: bool) -> None:
     from vbgraph.extract import pipeline
 
-    nlp = pipeline.build_nlp()
     _W.update(timeout=timeout, want_records=want_records, coverage=coverage, pipeline=pipeline,
               unavailable={}, times=None, inner=0.0, component_error=None)
     for name, stage in _TIMED:
         if hasattr(pipeline, name):
-            setattr(pipeline, name, _stopwatch(getattr(pipeline, name), stage))
-    if not hasattr(pipeline, "make_doc"):    # a pipeline that tokenises with nlp.make_doc
-        nlp.tokenizer = _stopwatch(nlp.tokenizer, "tokenise")
-    # analyse_text runs `for name, proc in nlp.pipeline`: time each component where that list comes from
-    nlp._components[:] = [(name, _guarded(name, _stopwatch(proc, _component_stage(name))))
-                          for name, proc in nlp._components]
+            setattr(pipeline, name, _guarded(name, _stopwatch(getattr(pipeline, name), stage)))
     if timeout and hasattr(signal, "SIGALRM"):
         signal.signal(signal.SIGALRM, _alarm)
 
@@ -121,24 +111,24 @@ def _stopwatch(fn, stage: str):
     return timed
 
 
-def _guarded(name: str, proc):
-    """A component other than the citations one that is missing (its module does not exist yet) or
-    fails leaves the doc as it was, so the rest of the file is still extracted and timed; the run
-    says which component and why."""
-    if name == "vbgraph_citations":
-        return proc
+def _guarded(name: str, finder):
+    """An agency or movement finder that is missing (its module does not exist yet) or fails leaves
+    the analysis as it was, so the rest of the file is still extracted and timed; the run says which
+    finder and why.  Anything else failing fails the file."""
+    if name not in ("run_agencies", "run_movements"):
+        return finder
 
-    def run(doc):
+    def run(analysis):
         if name in _W["unavailable"]:
-            return doc
+            return None
         try:
-            return proc(doc)
+            return finder(analysis)
         except Exception as exc:  # noqa: BLE001
             if isinstance(exc, ModuleNotFoundError) and (exc.name or "").startswith("vbgraph."):
                 _W["unavailable"][name] = f"{type(exc).__name__}: {exc}"
             elif _W["component_error"] is None:
-                _W["component_error"] = f"{_component_stage(name)}: {type(exc).__name__}: {str(exc)[:300]}"
-            return doc
+                _W["component_error"] = f"{name}: {type(exc).__name__}: {str(exc)[:300]}"
+            return None
     return run
 
 
@@ -162,14 +152,14 @@ def _one(path: Path) -> dict:
         signal.alarm(_W["timeout"])
     t0 = time.perf_counter()
     c0 = _CLOCK()
-    record = doc = None
+    record = analysis = None
     stage = "read"
     try:
         raw = pl.read_input(path).text
         times["read"] = _CLOCK() - c0
         stage = "analyse_text"
         _W.update(times=times, inner=0.0, component_error=None)
-        record, doc = pl.analyse_text(raw, path.name)
+        record, analysis = pl.analyse_text(raw, path.name)
         res["error"] = _W["component_error"]
     except InputError as exc:
         res["error"] = f"input: {exc.problem}"
@@ -194,7 +184,7 @@ def _one(path: Path) -> dict:
         if _W["want_records"]:
             res["record"] = record
         if _W["coverage"]:
-            res["coverage"] = _coverage(doc.user_data["nt"].text)
+            res["coverage"] = _coverage(analysis.nt.text)
     if "read" in times:
         res["symbol_pass"] = _symbol_pass(path)
     return res

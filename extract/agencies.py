@@ -50,6 +50,7 @@ from spacy.vocab import Vocab
 
 from vbgraph.extract.dates import complete, find_dates, find_periods
 from vbgraph.extract.names import agency_key
+from vbgraph.extract.prefilter import shared_vocab
 from vbgraph.extract.models import Agency, Evidence
 from vbgraph.extract.tables import fold_words, read_table
 from vbgraph.extract.text import NormText
@@ -1167,13 +1168,13 @@ def _tasks(nt: NormText, starts: list[int], scope: tuple[int, int]) -> list[str]
     return [nt.text[a:b] for a, b in inside if b > a]
 
 
-def find_agencies(doc: Doc, nt: NormText, plan: dict) -> list[Agency]:
+def find_agencies(nt: NormText, plan: dict) -> list[Agency]:
     """Agencies given tasks, in order of first mention, each with scope = the plan's province,
     sorted ISO deadlines, the evidence of every mention (span in nt.text) and the task sentences."""
     lines = _lines(nt.text)
     parts = _parts(nt.text, lines)
     cells = _table_cells(nt, plan.get("year"), plan.get("date"))
-    p = _Parser(doc.vocab, nt, _kept_lines(nt, lines, parts, cells))
+    p = _Parser(shared_vocab(), nt, _kept_lines(nt, lines, parts, cells))
     namer = _Namer(p, plan)
     items = _items(p, nt, lines, parts) + _table_items(p, cells)
     for it in items:

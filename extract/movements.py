@@ -27,6 +27,7 @@ from spacy.vocab import Vocab
 
 from vbgraph.extract.agencies import blank_outside, fine_doc, phrase_tokens
 from vbgraph.extract.names import agency_key, movement_key
+from vbgraph.extract.prefilter import shared_vocab
 from vbgraph.extract.models import Evidence, Movement
 from vbgraph.extract.tables import read_table
 from vbgraph.extract.text import NormText
@@ -237,11 +238,11 @@ def _plural(fdoc: Doc, s: int) -> bool:
     return s > 0 and fdoc[s - 1].lower_ == "các"
 
 
-def find_movements(doc: Doc, nt: NormText) -> list[Movement]:
+def find_movements(nt: NormText) -> list[Movement]:
     """Movements in order of first mention, each with the evidence of every mention."""
     text = nt.text
     spans: dict[tuple[int, int], str] = {}
-    for start, end, rule in _quoted(text) + _launched(text) + _enumerated(text) + _known(doc.vocab, nt):
+    for start, end, rule in _quoted(text) + _launched(text) + _enumerated(text) + _known(shared_vocab(), nt):
         if _RULE_RANK[rule] < _RULE_RANK[spans.get((start, end), "")]:
             spans[(start, end)] = rule  # one mention, one evidence: the most direct rule that found it
     gazetteer = _gazetteer()

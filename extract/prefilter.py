@@ -147,6 +147,20 @@ def words_and_spaces(text: str) -> tuple[list[str], list[bool]]:
     return words, spaces
 
 
+@lru_cache(maxsize=1)
+def shared_vocab() -> Vocab:
+    """The vocabulary of `spacy.blank("vi")`, shared by the finders' phrase matchers and the pipeline.
+    The matchers read LOWER only; shapes and like_num/url/email were most of the cost of building a
+    Doc over text full of new words, so they are not computed."""
+    import spacy
+    from spacy.attrs import LIKE_EMAIL, LIKE_NUM, LIKE_URL, SHAPE
+
+    vocab = spacy.blank("vi", config={"nlp": {"tokenizer": {"use_pyvi": False}}}).vocab
+    for attr in (SHAPE, LIKE_NUM, LIKE_URL, LIKE_EMAIL):
+        vocab.lex_attr_getters.pop(attr, None)
+    return vocab
+
+
 def make_doc(vocab: Vocab, text: str) -> Doc:
     """The Doc that `nlp.make_doc(text)` gives for the pipeline's whitespace tokenizer, in linear time."""
     words, spaces = words_and_spaces(text)

@@ -40,8 +40,8 @@ class Ingested:
 def ingest_text(raw: str, path: str) -> Ingested:
     from vbgraph.extract.pipeline import analyse_text, provenance
 
-    record, doc = analyse_text(raw, source=Path(path).name)
-    return Ingested(record, provenance(doc), str(path), hashlib.sha256(raw.encode("utf-8")).hexdigest())
+    record, analysis = analyse_text(raw, source=Path(path).name)
+    return Ingested(record, provenance(analysis), str(path), hashlib.sha256(raw.encode("utf-8")).hexdigest())
 
 
 def _shared(v):

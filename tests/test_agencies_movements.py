@@ -32,8 +32,7 @@ def nlp():
 
 def run(nlp, text: str, plan: dict = PLAN):
     nt = normalise(text)
-    doc = nlp.make_doc(nt.text)
-    return nt, find_agencies(doc, nt, plan), find_movements(doc, nt)
+    return nt, find_agencies(nt, plan), find_movements(nt)
 
 
 def by_name(agencies) -> dict[str, list[str]]:
@@ -546,11 +545,10 @@ def test_a_200_kb_plan_takes_well_under_a_second(nlp):
     raw = "\n\n".join(p.read_text(encoding="utf-8") for p in SAMPLES)
     text = (raw * (200_000 // len(raw) + 1))[:200_000]
     nt = normalise(text)
-    doc = nlp.make_doc(nt.text)
-    find_agencies(doc, nt, PLAN)  # tables and matchers are built once
+    find_agencies(nt, PLAN)  # tables and matchers are built once
     start = time.perf_counter()
-    agencies = find_agencies(doc, nt, PLAN)
-    movements = find_movements(doc, nt)
+    agencies = find_agencies(nt, PLAN)
+    movements = find_movements(nt)
     elapsed = time.perf_counter() - start
     assert agencies and movements
     assert elapsed < 1.0, elapsed

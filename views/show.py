@@ -70,9 +70,9 @@ def _deadlines(nt, plan: dict) -> list[Highlight]:
 
 def highlights(raw: str, source: str = "<text>") -> tuple[list[Highlight], dict, int, object]:
     """(drawn highlights in text order, the record, how many overlapping ones were hidden, the spaCy Doc)."""
-    from vbgraph.extract.pipeline import analyse_text
+    from vbgraph.extract.pipeline import analyse_doc
 
-    record, doc = analyse_text(raw, source=source)
+    record, doc = analyse_doc(raw, source=source)
     nt = doc.user_data["nt"]
     found: list[Highlight] = []
     for c, rc in zip(doc.user_data.get("citations", []), record["citations"]):

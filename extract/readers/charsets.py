@@ -11,6 +11,7 @@ import codecs
 import re
 import subprocess
 import unicodedata
+from collections import Counter
 from functools import lru_cache
 
 from vbgraph.extract.errors import InputError
@@ -53,12 +54,17 @@ def _tcvn3(data: bytes) -> str | None:
 
 def vietnamese_score(text: str) -> tuple[int, int]:
     """(common words found, words with diacritics): how Vietnamese a decoding reads."""
+    return _score(Counter(_WORD.findall(text.lower())))
+
+
+def _score(counts: Counter) -> tuple[int, int]:
+    # over distinct words: a document repeats its words, and this runs on every UTF-8 file
     words = common_words()
     hits = marked = 0
-    for w in _WORD.findall(text.lower()):
+    for w, n in counts.items():
         if not w.isascii():
-            marked += 1
-            hits += w in words
+            marked += n
+            hits += n * (w in words)
     return hits, marked
 
 
@@ -66,6 +72,8 @@ def _nul_layout(data: bytes) -> str | None:
     """UTF-16/32 without a byte-order mark: most characters of Vietnamese text are ASCII, so one byte
     in two (or three in four) is zero, always at the same place."""
     sample = data[:8192]
+    if b"\x00" not in sample:
+        return None     # every layout below needs a third of the bytes zero
     n = len(sample) - len(sample) % 4
     if n < 8:
         return None
@@ -129,17 +137,56 @@ def decode_text(path, data: bytes) -> tuple[str, str, list[str]]:
 
 
 def _repaired_utf8(path, text: str) -> tuple[str, str, list[str]]:
-    import ftfy
+    if _ftfy_may_change(text):
+        import ftfy
 
-    fixed = _nfc(ftfy.fix_encoding(text))
-    if fixed != text and vietnamese_score(fixed)[0] > vietnamese_score(text)[0]:
-        return fixed, "utf-8", [f"{path}: repaired mojibake (UTF-8 that had been read as Latin-1/Windows-1252"
-                                f" and saved again, e.g. “Káº¿ hoáº¡ch” for “Kế hoạch”); check the result"]
-    vni = _nfc(vni_to_unicode(text))
-    if vni != text and vietnamese_score(vni)[0] > 2 * vietnamese_score(text)[0] + 2:
-        return vni, "utf-8", [f"{path}: converted VNI-Windows text stored as UTF-8 (typed with a VNI font) "
-                              f"to Unicode; check the result"]
+        fixed = _nfc(ftfy.fix_encoding(text))
+        if fixed != text and vietnamese_score(fixed)[0] > vietnamese_score(text)[0]:
+            return fixed, "utf-8", [f"{path}: repaired mojibake (UTF-8 that had been read as Latin-1/"
+                                    f"Windows-1252 and saved again, e.g. “Káº¿ hoáº¡ch” for “Kế hoạch”); check "
+                                    f"the result"]
+    if _vni_reads_better(text):
+        return _nfc(vni_to_unicode(text)), "utf-8", [
+            f"{path}: converted VNI-Windows text stored as UTF-8 (typed with a VNI font) to Unicode; check the result"]
     return text, "utf-8", []
+
+
+def _ftfy_may_change(text: str) -> bool:
+    """False when ftfy.fix_encoding surely returns `text` as it is, told without its costly mojibake
+    heuristic (a large regex over the whole text, most of a plain file's reading time).  Its fixes
+    re-encode the whole text in a single-byte code page (impossible once one character such as "ư" or
+    "ạ" is in none), fix C1 control characters, or repair the runs its UTF-8 detector finds; when
+    none of them changes anything, its answer is the text whatever the heuristic says."""
+    from ftfy import chardata, fixes
+
+    if text.isascii():
+        return False
+    return (any(chardata.possible_encoding(text, enc) for enc in chardata.CHARMAP_ENCODINGS)
+            or chardata.C1_CONTROL_RE.search(text) is not None
+            or fixes.decode_inconsistent_utf8(text) != text)
+
+
+_COMBINING = re.compile(r"[\u0300-\u036f]")
+
+
+def _vni_reads_better(text: str) -> bool:
+    """Whether the text read as VNI-Windows has more than twice (+ 2) the common words it has as it is.
+    Worked out over its distinct words, converted in one pass (one a line): every VNI sequence is
+    letters only, so it never crosses a word boundary and converting each word converts the text.  A
+    text where that might not hold (a lower case of another length, combining marks left after NFC)
+    takes the whole-text way."""
+    if len(text.lower()) != len(text) or _COMBINING.search(text):
+        vni = _nfc(vni_to_unicode(text))
+        return vni != text and vietnamese_score(vni)[0] > 2 * vietnamese_score(text)[0] + 2
+    counts = Counter(_WORD.findall(text))
+    words = "\n".join(counts)
+    written: Counter = Counter()
+    converted: Counter = Counter()
+    for n, low, vni in zip(counts.values(), words.lower().split("\n"),
+                           _nfc(vni_to_unicode(words)).lower().split("\n")):
+        written[low] += n
+        converted[vni] += n
+    return _score(converted)[0] > 2 * _score(written)[0] + 2
 
 
 def _legacy(path, data: bytes, utf8_error: UnicodeDecodeError) -> tuple[str, str, list[str]]:
