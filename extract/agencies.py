@@ -50,7 +50,7 @@ from spacy.vocab import Vocab
 
 from vbgraph.extract.dates import complete, find_dates, find_periods
 from vbgraph.extract.names import agency_key
-from vbgraph.extract.prefilter import shared_vocab
+from vbgraph.extract.prefilter import may_hold, shared_vocab
 from vbgraph.extract.models import Agency, Evidence
 from vbgraph.extract.tables import fold_words, read_table
 from vbgraph.extract.text import NormText
@@ -281,11 +281,11 @@ class _Item:
 
 
 class _Parser:
-    def __init__(self, vocab: Vocab, nt: NormText, keep: list[tuple[int, int]] | None = None):
-        """Tokens and word classes of the text; only the spans in `keep` (the lines that can name
-        addressees) are tokenised, the rest stands as blanks, so offsets stay those of nt.text."""
+    def __init__(self, vocab: Vocab, nt: NormText, kept: str | None = None):
+        """Tokens and word classes of the text; only `kept` (nt.text with everything but the lines that
+        can name addressees blanked, see blank_outside) is tokenised, so offsets stay those of nt.text."""
         self.nt = nt
-        self.t, spaces, self.idx = _tokenise(nt.text if keep is None else blank_outside(nt.text, keep))
+        self.t, spaces, self.idx = _tokenise(nt.text if kept is None else kept)
         self.lo = [w.lower() for w in self.t]
         self.n = len(self.t)
         fdoc = Doc(vocab, words=self.t, spaces=spaces)
@@ -936,7 +936,7 @@ def blank_outside(text: str, keep: list[tuple[int, int]]) -> str:
 
 
 def _blank(gap: str) -> str:
-    blanked = re.sub(r"[^\n]", " ", gap)
+    blanked = "\n".join(" " * len(line) for line in gap.split("\n"))
     return blanked if not blanked or blanked[0] == "\n" else "\n" + blanked[1:]
 
 
@@ -1174,7 +1174,10 @@ def find_agencies(nt: NormText, plan: dict) -> list[Agency]:
     lines = _lines(nt.text)
     parts = _parts(nt.text, lines)
     cells = _table_cells(nt, plan.get("year"), plan.get("date"))
-    p = _Parser(shared_vocab(), nt, _kept_lines(nt, lines, parts, cells))
+    kept = blank_outside(nt.text, _kept_lines(nt, lines, parts, cells))
+    if not may_hold(kept, "agency"):
+        return []   # the gate: no addressee word in the lines that can name addressees
+    p = _Parser(shared_vocab(), nt, kept)
     namer = _Namer(p, plan)
     items = _items(p, nt, lines, parts) + _table_items(p, cells)
     for it in items:

@@ -4,8 +4,10 @@ A text or paragraph without a cue of a family cannot yield anything of that fami
 steps (spaCy Docs, phrase matchers, the addressee parser) can be skipped there.  Each family's cues
 are a superset of what its finder needs, read from the same tables:
 
-  citation  a number followed by a symbol separator ("33/", "23-", "12 /": every SYMBOL_RX match
-            contains one), "Luật " (named laws) or "Nghị quyết " (congress resolutions)
+  citation  a number, a symbol separator and the year and a second "/" or straight the upper-case code
+            ("33/CT", "23-QĐ", "12 /2024/NĐ": every SYMBOL_RX match contains one, a date none), "Luật "
+            or "LUẬT " (named laws), "Nghị quyết " (congress resolutions), or the titled-document
+            pattern of citations.py itself
   movement  a trigger phrase of movement_cues.csv, its words apart by any whitespace: every rule of
             movements.py (quoted, listed, launched, gazetteer) is anchored on one
   agency    the first word of each head and collective of agency_heads.csv and of each leader and
@@ -37,14 +39,26 @@ _NONSPACE = re.compile(r"\S+")
 
 @lru_cache(maxsize=1)
 def _citation_cue() -> re.Pattern:
-    return re.compile(r"\d[a-z]?[ ]?[/–-]|Luật[ ]|Nghị quyết[ ]")
+    # a date ("12/5/2024", "2021-2025") is no cue: in a symbol the separator is followed by the year
+    # and a second "/", or straight by the upper-case code (symbols.SYMBOL_RX)
+    return re.compile(r"\d[a-z]?[ ]?(?:/[ ]?(?:(?:19|20)\d{2}[ ]?/[ ]?)?|[-–][ ]?)[A-ZĐƯ]"
+                      r"|Luật[ ]|LUẬT[ ]|Nghị quyết[ ]")
+
+
+def _titled() -> re.Pattern:
+    # a document named by its trích yếu alone ("thực hiện Quyết định về …"): the finder's own pattern
+    from vbgraph.extract.citations import _TITLED_RX
+
+    return _TITLED_RX
 
 
 @lru_cache(maxsize=1)
 def _movement_cue() -> re.Pattern:
-    phrases = sorted((r["phrase"] for r in read_table("movement_cues.csv") if r["role"] == "trigger"),
+    """Over the lower-cased text (`_lower_same_length`): a case-insensitive search of non-ASCII
+    phrases is several times slower."""
+    phrases = sorted((r["phrase"].lower() for r in read_table("movement_cues.csv") if r["role"] == "trigger"),
                      key=len, reverse=True)
-    return re.compile("(?i:" + "|".join(r"\s+".join(map(re.escape, p.split())) for p in phrases) + ")")
+    return re.compile("|".join(r"\s+".join(map(re.escape, p.split())) for p in phrases))
 
 
 @lru_cache(maxsize=1)
@@ -59,6 +73,7 @@ def _agency_cues() -> ahocorasick.Automaton:
     return automaton
 
 
+@lru_cache(maxsize=2)   # the agency and movement cues read the same text
 def _lower_same_length(text: str) -> str:
     """text.lower() with every character kept in its place: a character whose lower case is longer
     ("İ") stays as it is (no cue word holds what it would become)."""
@@ -78,14 +93,21 @@ def may_hold(text: str, family: str) -> bool:
     """False when `text` cannot hold anything of the family ("citation", "agency", "movement")."""
     if family == "agency":
         return next(_agency_hits(text), None) is not None
-    return _cue(family).search(text) is not None
-
-
-def _cue(family: str) -> re.Pattern:
     if family == "citation":
-        return _citation_cue()
+        return _citation_cue().search(text) is not None or _titled().search(text) is not None
     if family == "movement":
-        return _movement_cue()
+        return _movement_cue().search(_lower_same_length(text)) is not None
+    raise ValueError(f"unknown family {family!r} (known: {', '.join(FAMILIES)})")
+
+
+def _cue_spans(text: str, family: str):
+    """(start, end) of the cues of a family in `text`."""
+    if family == "agency":
+        return _agency_hits(text)
+    if family == "citation":
+        return sorted(m.span() for rx in (_citation_cue(), _titled()) for m in rx.finditer(text))
+    if family == "movement":
+        return (m.span() for m in _movement_cue().finditer(_lower_same_length(text)))
     raise ValueError(f"unknown family {family!r} (known: {', '.join(FAMILIES)})")
 
 
@@ -102,7 +124,7 @@ def candidate_paragraphs(text: str, families=FAMILIES, after: int = 0) -> list[t
     n = len(starts)
     marked = bytearray(n)
     for family in families:
-        hits = _agency_hits(text) if family == "agency" else (m.span() for m in _cue(family).finditer(text))
+        hits = _cue_spans(text, family)
         line_end = -1
         for a, b in hits:
             if a < line_end and b <= line_end:
