@@ -207,7 +207,7 @@ def read_input(path) -> Document:
         data = path.read_bytes()
     except OSError as exc:
         raise InputError(path, f"cannot be read ({exc.strerror or exc})") from None
-    if not data.strip():
+    if not data or data.isspace():   # not data.strip(): no copy of a large file
         raise InputError(path, "is empty")
     fmt, warnings = choose_format(path, data)
     limit = max_input_bytes()

@@ -163,30 +163,38 @@ def _ftfy_may_change(text: str) -> bool:
         return False
     return (any(chardata.possible_encoding(text, enc) for enc in chardata.CHARMAP_ENCODINGS)
             or chardata.C1_CONTROL_RE.search(text) is not None
-            or fixes.decode_inconsistent_utf8(text) != text)
+            or chardata.UTF8_DETECTOR_RE.search(text) is not None and fixes.decode_inconsistent_utf8(text) != text)
 
 
 _COMBINING = re.compile(r"[\u0300-\u036f]")
 
 
 def _vni_reads_better(text: str) -> bool:
-    """Whether the text read as VNI-Windows has more than twice (+ 2) the common words it has as it is.
-    Worked out over its distinct words, converted in one pass (one a line): every VNI sequence is
-    letters only, so it never crosses a word boundary and converting each word converts the text.  A
-    text where that might not hold (a lower case of another length, combining marks left after NFC)
-    takes the whole-text way."""
+    """Whether the text read as VNI-Windows has more than twice (+ 2) the common words it has as it is
+    (vietnamese_score).  Worked out over the distinct blank-separated pieces that are not ASCII, each
+    converted once: a VNI sequence is letters with one non-ASCII at least, so an ASCII piece stays as
+    it is and counts in neither reading, and no sequence crosses a word boundary.  A text where that
+    might not hold (a lower case of another length, combining marks left after NFC) takes the
+    whole-text way."""
     if len(text.lower()) != len(text) or _COMBINING.search(text):
         vni = _nfc(vni_to_unicode(text))
         return vni != text and vietnamese_score(vni)[0] > 2 * vietnamese_score(text)[0] + 2
-    counts = Counter(_WORD.findall(text))
-    words = "\n".join(counts)
-    written: Counter = Counter()
-    converted: Counter = Counter()
-    for n, low, vni in zip(counts.values(), words.lower().split("\n"),
-                           _nfc(vni_to_unicode(words)).lower().split("\n")):
-        written[low] += n
-        converted[vni] += n
-    return _score(converted)[0] > 2 * _score(written)[0] + 2
+    pieces = {p: n for p, n in Counter(text.split()).items() if not p.isascii()}
+    joined = "\n".join(pieces)
+    common = common_words()
+    written = converted = 0
+    for n, low, vni in zip(pieces.values(), joined.lower().split("\n"),
+                           _nfc(vni_to_unicode(joined)).lower().split("\n")):
+        written += n * _common_in(low, common)
+        converted += n * _common_in(vni, common)
+    return converted > 2 * written + 2
+
+
+def _common_in(piece: str, common: frozenset[str]) -> int:
+    """How many words of a lower-case piece of text are common words with diacritics."""
+    if piece.isalpha():   # one word (most pieces): no regex
+        return not piece.isascii() and piece in common
+    return sum(1 for w in _WORD.findall(piece) if not w.isascii() and w in common)
 
 
 def _legacy(path, data: bytes, utf8_error: UnicodeDecodeError) -> tuple[str, str, list[str]]:
