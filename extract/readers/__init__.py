@@ -202,7 +202,10 @@ def read_input(path) -> Document:
     if reason:
         size = path.stat().st_size if path.exists() else 0
         raise SkippedFile(path, f"{reason}, {human_size(size)}")
-    check_readable(path)
+    size = check_readable(path)
+    limit = max_input_bytes()
+    if size > limit and _read_as_text(path):
+        raise _too_large(path, size, limit)   # refused before it is read: memory stays flat
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -210,7 +213,6 @@ def read_input(path) -> Document:
     if not data or data.isspace():   # not data.strip(): no copy of a large file
         raise InputError(path, "is empty")
     fmt, warnings = choose_format(path, data)
-    limit = max_input_bytes()
     if fmt.name in ("text", "html") and len(data) > limit:
         raise _too_large(path, len(data), limit)
     doc = fmt.read(path, data)
@@ -220,6 +222,15 @@ def read_input(path) -> Document:
     if len(doc.text.encode("utf-8")) > limit:
         raise _too_large(path, len(doc.text.encode("utf-8")), limit, "the text read from it ")
     return doc
+
+
+def _read_as_text(path: Path) -> bool:
+    """Whether choose_format will read the file as text or a web page, told by its name and first KB."""
+    named = _BY_SUFFIX.get(path.suffix.lower())
+    if named is None and path.suffix or named is not None and named.name not in ("text", "html"):
+        return False
+    with path.open("rb") as fh:
+        return sniff(fh.read(1024)) in ("", "html")
 
 
 def read_document(path) -> str:
