@@ -10,6 +10,7 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import chain
 
 from vbgraph.extract.dates import date_right_after
 from vbgraph.extract.models import Evidence
@@ -17,7 +18,7 @@ from vbgraph.extract.symbols import (SYMBOL_RX, Symbol, doc_type_from_code, find
                                      issuer_row, parse_symbol, scope_class)
 from vbgraph.extract.tables import (doc_types, fold, fold_words, known_documents, named_laws, provinces,
                                     read_table)
-from vbgraph.extract.text import NormText
+from vbgraph.extract.text import NormText, find_all, matches_at
 
 
 @dataclass
@@ -128,6 +129,7 @@ _TITLED_RX = re.compile(
     r"(?<![\w])(?:thực hiện|triển khai|căn cứ)[ ](?P<t>(?:Nghị quyết|Quyết định|Chỉ thị|Kế hoạch|Thông tư|Nghị định|"
     r"Chương trình|Đề án))[ ](?P<title>(?:quy định|về|ban hành|hướng dẫn|phê duyệt)[ ][^.;\n()“”\"]{10,250})",
     re.I)
+_TITLED_VERBS = ("thực hiện ", "triển khai ", "căn cứ ")   # where _TITLED_RX can match, lower-cased
 _PROVINCE_RX = None
 
 
@@ -224,7 +226,9 @@ def find_mentions(nt: NormText, plan_province: str | None, skip: list[tuple[int,
 
     numbered_at = {m.symbol.start: m for m in mentions}
     numbered_or_skipped = _Taken(zip(taken.starts, taken.ends))
-    for lm in _law_rx().finditer(text):
+    # every match starts at "Luật"/"LUẬT" or at the "Bộ " before it: the regexes run only there
+    luat = sorted(chain(find_all(text, "Luật"), find_all(text, "LUẬT")))
+    for lm in matches_at(_law_rx(), text, sorted({q - d for q in luat for d in (3, 0) if q >= d})):
         if not free(lm.start(), lm.end()):
             continue
         written = lm.group("name")
@@ -247,7 +251,7 @@ def find_mentions(nt: NormText, plan_province: str | None, skip: list[tuple[int,
 
     # the law named by the laws it amends is a document of its own; the laws inside its name stay
     # mentions of their own documents (so this span may overlap theirs)
-    for am in _amending_law_rx().finditer(text):
+    for am in matches_at(_amending_law_rx(), text, luat):
         if not numbered_or_skipped.free(am.start(), am.end()):
             continue
         written = re.sub(r"[ ](?i:năm)[ ]\d{4}$", "", am.group(0))
@@ -259,7 +263,9 @@ def find_mentions(nt: NormText, plan_province: str | None, skip: list[tuple[int,
 
     # "Triển khai thực hiện Nghị quyết quy định mức chuẩn trợ giúp xã hội …": a document carried out and
     # named by its trích yếu alone
-    for tm in _TITLED_RX.finditer(text):
+    low = nt.lower
+    verbs = sorted(chain.from_iterable(find_all(low, v) for v in _TITLED_VERBS))
+    for tm in matches_at(_TITLED_RX, text, verbs):
         if not free(tm.start("t"), tm.end()) or SYMBOL_RX.search(tm.group("title")):
             continue
         row = _type_lookup().get(fold(tm.group("t")))
@@ -269,7 +275,7 @@ def find_mentions(nt: NormText, plan_province: str | None, skip: list[tuple[int,
                                 title=title, name=tm.group(0)[tm.start("t") - tm.start():]))
         taken.add(tm.start("t"), tm.end())
 
-    for rm in _RESOLUTION_RX.finditer(text):
+    for rm in matches_at(_RESOLUTION_RX, text, find_all(text, "Nghị quyết ")):
         if not free(rm.start(), rm.end()):
             continue
         body = rm.group("body")

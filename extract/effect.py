@@ -23,13 +23,14 @@ import bisect
 import datetime as dt
 import re
 from functools import lru_cache
+from itertools import chain
 
 from vbgraph.extract.citations import Citation
 from vbgraph.extract.dates import find_dates
 from vbgraph.extract.tables import read_table
-from vbgraph.extract.text import NormText
+from vbgraph.extract.text import NormText, find_all
 
-_CUE = re.compile(r"(?i)hiệu lực|thay thế|bãi bỏ|sửa đổi|đình chỉ")
+_CUES = ("hiệu lực", "thay thế", "bãi bỏ", "sửa đổi", "đình chỉ")   # in any case: found in nt.lower
 _TYPES = (r"(?:Bộ luật|Luật|Pháp lệnh|Nghị định|Nghị quyết|Quyết định|Thông tư liên tịch|Thông tư|Chỉ thị|"
           r"Kế hoạch|Quy định|Quy chế|Hướng dẫn|Văn bản|Công văn|Chương trình|Đề án|Lệnh)")
 _SELF = re.compile(rf"(?P<t>(?i:{_TYPES}))[ ](?:này|kèm theo Quyết định này)(?![\w])")
@@ -88,7 +89,8 @@ def _when(text: str, a: int, b: int, own_date: str | None) -> tuple[str | None, 
 def read_effect(nt: NormText, plan: dict, citations: list[Citation]) -> dict:
     text = nt.text
     out: dict = {"in_force": None, "expires": None, "statements": []}
-    if not _CUE.search(text):
+    cues = sorted(chain.from_iterable(find_all(nt.lower, w) for w in _CUES))
+    if not cues:
         return out
     own_date = plan.get("date")
     first_article = _ARTICLE.search(text)
@@ -97,7 +99,7 @@ def read_effect(nt: NormText, plan: dict, citations: list[Citation]) -> dict:
                       key=lambda x: x[0])
     spans = nt.sentences
     starts = [a for a, _ in spans]                # once: sentence_at() rebuilds this list on every call
-    sentences = sorted({spans[max(0, bisect.bisect_right(starts, m.start()) - 1)] for m in _CUE.finditer(text)})
+    sentences = sorted({spans[max(0, bisect.bisect_right(starts, i) - 1)] for i in cues})
 
     def where(a: int, b: int, s: tuple[int, int], item: tuple[int, int] | None = None) -> dict:
         oa, ob = nt.original_span(a, b)

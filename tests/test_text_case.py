@@ -1,0 +1,82 @@
+"""The cheap scans that stand in for case-insensitive regexes and whole-text regex passes find
+exactly what the regexes find."""
+import re
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+
+from vbgraph.extract import citations, effect
+from vbgraph.extract.symbols import SYMBOL_RX
+from vbgraph.extract.text import NormText, find_all, matches_at, normalise
+
+DEV = Path(__file__).parent / "fixtures" / "dev_texts"
+_VIETNAMESE = ("abcdefghijklmnopqrstuvwxyzđàáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợ"
+               "ùúủũụưừứửữựỳýỷỹỵ0123456789 /-.,:;()")
+
+
+def test_lower_is_what_a_case_insensitive_regex_compares():
+    every = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF)
+    low = NormText(every, every, [0], [0]).lower
+    assert len(low) == len(every)          # offsets stay valid
+    same = defaultdict(set)
+    for c, lc in zip(every, low):
+        same[lc].add(c)
+    # for each character a cue phrase is made of, (?i) matches exactly the characters lowered to it
+    # ("İ", "ı" and "ſ" included, which plain str.lower() gets wrong)
+    for ch in _VIETNAMESE:
+        assert set(re.findall("(?i)" + re.escape(ch), every)) == same[ch], ch
+    assert NormText("SỬA ĐỔİ ſửa", "SỬA ĐỔİ ſửa", [0], [0]).lower == "sửa đổi sửa"
+
+
+@pytest.mark.parametrize("path", sorted(DEV.glob("*.md"))[:6], ids=lambda p: p.stem)
+def test_cued_scans_find_what_the_regexes_find(path):
+    nt = normalise(path.read_text(encoding="utf-8"))
+    text = nt.text
+    luat = sorted([*find_all(text, "Luật"), *find_all(text, "LUẬT")])
+    law_starts = sorted({q - d for q in luat for d in (3, 0) if q >= d})
+    verbs = sorted(i for v in citations._TITLED_VERBS for i in find_all(nt.lower, v))
+    for rx, starts in ((citations._law_rx(), law_starts), (citations._amending_law_rx(), luat),
+                       (citations._TITLED_RX, verbs),
+                       (citations._RESOLUTION_RX, list(find_all(text, "Nghị quyết ")))):
+        assert [m.span() for m in matches_at(rx, text, starts)] == [m.span() for m in rx.finditer(text)]
+    cue = re.compile("(?i)" + "|".join(effect._CUES))
+    assert sorted(i for w in effect._CUES for i in find_all(nt.lower, w)) == [m.start() for m in cue.finditer(text)]
+
+
+def test_cued_scans_on_hand_made_cases():
+    text = ("Căn cứ BỘ LUẬT LAO ĐỘNG năm 2019; Bộ Luật Lao động; xLuật Đất đai; THỰC HIỆN NGHỊ QUYẾT VỀ việc "
+            "chăm lo đời sống nhân dân; Nghị quyết Đại hội Đảng bộ tỉnh lần thứ XVII; Luật sửa đổi, bổ sung "
+            "một số điều của Luật Đất đai và Luật Nhà ở năm 2024")
+    nt = normalise(text)
+    luat = sorted([*find_all(nt.text, "Luật"), *find_all(nt.text, "LUẬT")])
+    starts = sorted({q - d for q in luat for d in (3, 0) if q >= d})
+    found = [m.group() for m in matches_at(citations._law_rx(), nt.text, starts)]
+    assert found == [m.group() for m in citations._law_rx().finditer(nt.text)]
+    assert "BỘ LUẬT LAO ĐỘNG năm 2019" in found and "Bộ Luật Lao động" in found
+    assert not any("xLuật" in f for f in found)
+    verbs = sorted(i for v in citations._TITLED_VERBS for i in find_all(nt.lower, v))
+    assert [m.group("t") for m in matches_at(citations._TITLED_RX, nt.text, verbs)] == ["NGHỊ QUYẾT"]
+    assert len(list(matches_at(citations._amending_law_rx(), nt.text, luat))) == 1
+
+
+def test_sentences_match_the_per_paragraph_split():
+    old_end = re.compile(r"(?<=[.!?…])[\"”’)]*\s+(?=[\"“(]?[A-ZÀ-ỸĐ0-9])")
+
+    def per_paragraph(text):
+        pos = 0
+        for para in text.split("\n"):
+            start = pos
+            for m in old_end.finditer(para):
+                yield start, pos + m.start()
+                start = pos + m.end()
+            if start < pos + len(para):
+                yield start, pos + len(para)
+            pos += len(para) + 1
+
+    texts = ["A. B", "x.. Y z!? W\n. A\n\u2028. B.\u2028C", "", "\n\n", "a.\u00a0\u00a0”B. C… (D", ". A\n"]
+    texts += [normalise(p.read_text(encoding="utf-8")).text for p in sorted(DEV.glob("*.md"))]
+    for text in texts:
+        nt = NormText(text, text, [0], [0])
+        assert nt.sentences == list(per_paragraph(text)), text[:80]
+    assert SYMBOL_RX  # the symbol scan stays the baseline the cues are measured against
