@@ -145,13 +145,15 @@ def find_all(haystack: str, needle: str) -> Iterator[int]:
         i = haystack.find(needle, i + 1)
 
 
-def matches_at(rx: re.Pattern, text: str, starts: Iterable[int]) -> Iterator[re.Match]:
-    """rx.finditer(text) when every match starts at one of the sorted positions `starts`: a literal
-    found by str.find, instead of a regex tried at every character of the text."""
+def matches_at(rx: re.Pattern, text: str, starts: Iterable[int], endpos: int | None = None) -> Iterator[re.Match]:
+    """rx.finditer(text, starts[0], endpos) when every match starts at one of the sorted positions
+    `starts` (where a literal found by str.find stands): the regex is tried there only, not at every
+    character of the text."""
     end = 0
+    endpos = len(text) if endpos is None else endpos
     for p in starts:
         if p >= end:
-            m = rx.match(text, p)
+            m = rx.match(text, p, endpos)
             if m is not None:
                 yield m
                 end = m.end()

@@ -80,3 +80,20 @@ def test_sentences_match_the_per_paragraph_split():
         nt = NormText(text, text, [0], [0])
         assert nt.sentences == list(per_paragraph(text)), text[:80]
     assert SYMBOL_RX  # the symbol scan stays the baseline the cues are measured against
+
+
+def test_header_scans_find_what_the_regexes_find():
+    from vbgraph.extract import header
+
+    texts = [normalise(p.read_text(encoding="utf-8")).text for p in sorted(DEV.glob("*.md"))]
+    texts += ["ỦY BAN NHÂN DÂN, ngày x\nTỈNH TUYÊN QUANG\nTuyên Quang, ngày 05 tháng 3 năm 2024\nHà Nội,Ngày 1/2/2020",
+              "A" + "b" * 39 + ", ngày 1/1/2020 Ab, c, ngày … X" + "y" * 40 + ",ngày 9",
+              "| Số hiệu: | 12/KH-UBND | Loại văn bản | Kế hoạch |\n**Ngày ban hành:** 01/01/2024\nTình trạng hiệu lực: Còn"]
+    for text in texts:
+        for lo, hi in ((0, len(text)), (3, min(len(text), 2500)), (0, len(text) // 2)):
+            want = [m.span() for m in header._PLACE_DATE_RX.finditer(text, lo, hi)]
+            assert [m.span() for m in header._place_dates(text, lo, hi)] == want
+        head = text[:header._BOX_SEARCH]
+        assert [m.span() for m in header._box_labels(head)] == [m.span() for m in header._BOX_LABEL_RX.finditer(head)]
+    assert [m.group("place") for m in header._place_dates(texts[-3], 0, len(texts[-3]))] == ["Tuyên Quang", "Hà Nội"]
+    assert len(list(header._box_labels(texts[-1]))) == 4
