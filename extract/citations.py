@@ -331,10 +331,28 @@ def _known_variant(sym_text: str, number: str, date: str | None) -> str | None:
     codes differ by at most two characters."""
     if not date or len(date) != 10:
         return None
-    cands = [r["symbol"] for r in known_documents()
-             if r["date"] == date and re.match(rf"{re.escape(number)}\D", r["symbol"])]
+    cands = [sym for sym in _known_by_date().get(date, ()) if re.match(rf"{re.escape(number)}\D", sym)]
     cands = [c for c in cands if fold(c) != fold(sym_text) and _edit_distance(fold(c), fold(sym_text)) <= 2]
     return cands[0] if len(cands) == 1 else None
+
+
+@lru_cache(maxsize=None)
+def _known_by_date() -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for r in known_documents():
+        out.setdefault(r["date"], []).append(r["symbol"])
+    return out
+
+
+@lru_cache(maxsize=None)
+def _known_keys() -> frozenset[str]:
+    return frozenset(fold(r["symbol"]) for r in known_documents())
+
+
+@lru_cache(maxsize=None)
+def _law_numbers() -> dict[tuple[str, str], str]:
+    """(folded name, year) → symbol of the named laws whose number the table gives."""
+    return {(fold_words(r["name"]), r["year"]): r["symbol"] for r in named_laws() if r["symbol"]}
 
 
 def _edit_distance(a: str, b: str) -> int:
@@ -359,7 +377,7 @@ def _assign_keys(mentions: list[Mention]) -> None:
             m.symbol = _with_text(m.symbol, known)
     # typos within the document: same number, same full date, symbols two edits apart → one document,
     # named by a known symbol, else by the form written most often, else by the first written
-    known_keys = {fold(r["symbol"]) for r in known_documents()}
+    known_keys = _known_keys()
     by_date: dict[tuple[str, str], list[Mention]] = {}
     for m in numbered:
         if m.date and len(m.date) == 10:
@@ -391,7 +409,7 @@ def _with_text(sym: Symbol, canonical: str) -> Symbol:
 def _merge_laws_into_numbers(mentions: list[Mention]) -> None:
     """"Luật Thực hiện dân chủ ở cơ sở năm 2022" and "số 10/2022/QH15" in one text: the named-laws
     table links name + year to the number, so all their mentions are one citation."""
-    table = {(fold_words(r["name"]), r["year"]): r["symbol"] for r in named_laws() if r["symbol"]}
+    table = _law_numbers()
     numbered_keys = {m.key for m in mentions if m.kind == "numbered"}
     law_years: dict[str, int] = {}
     for m in mentions:

@@ -97,3 +97,24 @@ def test_header_scans_find_what_the_regexes_find():
         assert [m.span() for m in header._box_labels(head)] == [m.span() for m in header._BOX_LABEL_RX.finditer(head)]
     assert [m.group("place") for m in header._place_dates(texts[-3], 0, len(texts[-3]))] == ["Tuyên Quang", "Hà Nội"]
     assert len(list(header._box_labels(texts[-1]))) == 4
+
+
+def test_relation_scans_find_what_the_regexes_find():
+    from vbgraph.extract import relations
+
+    section = re.compile(r"^(?:[IVX]{1,4}[.)/]|PHẦN|Phần[ ]|Điều[ ]1|A[.)][ ]|1[.)][ ])|MỤC ĐÍCH", re.M)
+    texts = [normalise(p.read_text(encoding="utf-8")).text for p in sorted(DEV.glob("*.md"))]
+    texts += ["Căn cứ Luật X;\nI. MỤC ĐÍCH", "Điều 1. A\nB", "Căn cứ;\nxMỤC ĐÍCH\nPhần 2", "Căn cứ A;", "",
+              "Quyết định này THAY THẾ Quyết định số 1/QĐ-UBND và bị thay thế; BÃI BỎ"]
+    for text in texts:
+        nt = NormText(text, text, [0], [0])
+        for body_start in sorted({0, 1, len(text) // 3, len(text)}):
+            m = section.search(text, body_start)
+            want = m.start() if m else min(len(text), body_start + 3000)
+            assert relations.preamble_span(nt, body_start) == (body_start, want)
+        verbs = sorted(i for v in relations._CHANGE_VERBS for i in find_all(nt.lower, v))
+        assert [m.span() for m in matches_at(relations._CHANGE_VERB, text, verbs)] == \
+            [m.span() for m in relations._CHANGE_VERB.finditer(text)]
+    assert [m.group("v") for m in matches_at(relations._CHANGE_VERB, texts[-1], sorted(
+        i for v in relations._CHANGE_VERBS for i in find_all(texts[-1].lower(), v)))] == \
+        ["THAY THẾ", "bị thay thế", "BÃI BỎ"]
