@@ -118,3 +118,11 @@ def test_relation_scans_find_what_the_regexes_find():
     assert [m.group("v") for m in matches_at(relations._CHANGE_VERB, texts[-1], sorted(
         i for v in relations._CHANGE_VERBS for i in find_all(texts[-1].lower(), v)))] == \
         ["THAY THẾ", "bị thay thế", "BÃI BỎ"]
+
+
+def test_every_lower_case_cue_is_made_of_checked_characters():
+    from vbgraph.extract import relations
+
+    cues = [*effect._CUES, "có hiệu lực", *(w for _, _, w in effect._verbs()), *citations._TITLED_VERBS,
+            *relations._CHANGE_VERBS]
+    assert all(w == w.lower() and set(w) <= set(_VIETNAMESE) for w in cues), cues
