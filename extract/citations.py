@@ -10,6 +10,7 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import chain
 
 from vbgraph.extract.dates import date_right_after
 from vbgraph.extract.models import Evidence
@@ -17,7 +18,7 @@ from vbgraph.extract.symbols import (SYMBOL_RX, Symbol, doc_type_from_code, find
                                      issuer_row, parse_symbol, scope_class)
 from vbgraph.extract.tables import (doc_types, fold, fold_words, known_documents, named_laws, provinces,
                                     read_table)
-from vbgraph.extract.text import NormText
+from vbgraph.extract.text import NormText, find_all, matches_at
 
 
 @dataclass
@@ -128,6 +129,7 @@ _TITLED_RX = re.compile(
     r"(?<![\w])(?:thực hiện|triển khai|căn cứ)[ ](?P<t>(?:Nghị quyết|Quyết định|Chỉ thị|Kế hoạch|Thông tư|Nghị định|"
     r"Chương trình|Đề án))[ ](?P<title>(?:quy định|về|ban hành|hướng dẫn|phê duyệt)[ ][^.;\n()“”\"]{10,250})",
     re.I)
+_TITLED_VERBS = ("thực hiện ", "triển khai ", "căn cứ ")   # where _TITLED_RX can match, lower-cased
 _PROVINCE_RX = None
 
 
@@ -224,7 +226,9 @@ def find_mentions(nt: NormText, plan_province: str | None, skip: list[tuple[int,
 
     numbered_at = {m.symbol.start: m for m in mentions}
     numbered_or_skipped = _Taken(zip(taken.starts, taken.ends))
-    for lm in _law_rx().finditer(text):
+    # every match starts at "Luật"/"LUẬT" or at the "Bộ " before it: the regexes run only there
+    luat = sorted(chain(find_all(text, "Luật"), find_all(text, "LUẬT")))
+    for lm in matches_at(_law_rx(), text, sorted({q - d for q in luat for d in (3, 0) if q >= d})):
         if not free(lm.start(), lm.end()):
             continue
         written = lm.group("name")
@@ -247,7 +251,7 @@ def find_mentions(nt: NormText, plan_province: str | None, skip: list[tuple[int,
 
     # the law named by the laws it amends is a document of its own; the laws inside its name stay
     # mentions of their own documents (so this span may overlap theirs)
-    for am in _amending_law_rx().finditer(text):
+    for am in matches_at(_amending_law_rx(), text, luat):
         if not numbered_or_skipped.free(am.start(), am.end()):
             continue
         written = re.sub(r"[ ](?i:năm)[ ]\d{4}$", "", am.group(0))
@@ -259,7 +263,9 @@ def find_mentions(nt: NormText, plan_province: str | None, skip: list[tuple[int,
 
     # "Triển khai thực hiện Nghị quyết quy định mức chuẩn trợ giúp xã hội …": a document carried out and
     # named by its trích yếu alone
-    for tm in _TITLED_RX.finditer(text):
+    low = nt.lower
+    verbs = sorted(chain.from_iterable(find_all(low, v) for v in _TITLED_VERBS))
+    for tm in matches_at(_TITLED_RX, text, verbs):
         if not free(tm.start("t"), tm.end()) or SYMBOL_RX.search(tm.group("title")):
             continue
         row = _type_lookup().get(fold(tm.group("t")))
@@ -269,7 +275,7 @@ def find_mentions(nt: NormText, plan_province: str | None, skip: list[tuple[int,
                                 title=title, name=tm.group(0)[tm.start("t") - tm.start():]))
         taken.add(tm.start("t"), tm.end())
 
-    for rm in _RESOLUTION_RX.finditer(text):
+    for rm in matches_at(_RESOLUTION_RX, text, find_all(text, "Nghị quyết ")):
         if not free(rm.start(), rm.end()):
             continue
         body = rm.group("body")
@@ -325,10 +331,28 @@ def _known_variant(sym_text: str, number: str, date: str | None) -> str | None:
     codes differ by at most two characters."""
     if not date or len(date) != 10:
         return None
-    cands = [r["symbol"] for r in known_documents()
-             if r["date"] == date and re.match(rf"{re.escape(number)}\D", r["symbol"])]
+    cands = [sym for sym in _known_by_date().get(date, ()) if re.match(rf"{re.escape(number)}\D", sym)]
     cands = [c for c in cands if fold(c) != fold(sym_text) and _edit_distance(fold(c), fold(sym_text)) <= 2]
     return cands[0] if len(cands) == 1 else None
+
+
+@lru_cache(maxsize=None)
+def _known_by_date() -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for r in known_documents():
+        out.setdefault(r["date"], []).append(r["symbol"])
+    return out
+
+
+@lru_cache(maxsize=None)
+def _known_keys() -> frozenset[str]:
+    return frozenset(fold(r["symbol"]) for r in known_documents())
+
+
+@lru_cache(maxsize=None)
+def _law_numbers() -> dict[tuple[str, str], str]:
+    """(folded name, year) → symbol of the named laws whose number the table gives."""
+    return {(fold_words(r["name"]), r["year"]): r["symbol"] for r in named_laws() if r["symbol"]}
 
 
 def _edit_distance(a: str, b: str) -> int:
@@ -353,7 +377,7 @@ def _assign_keys(mentions: list[Mention]) -> None:
             m.symbol = _with_text(m.symbol, known)
     # typos within the document: same number, same full date, symbols two edits apart → one document,
     # named by a known symbol, else by the form written most often, else by the first written
-    known_keys = {fold(r["symbol"]) for r in known_documents()}
+    known_keys = _known_keys()
     by_date: dict[tuple[str, str], list[Mention]] = {}
     for m in numbered:
         if m.date and len(m.date) == 10:
@@ -385,7 +409,7 @@ def _with_text(sym: Symbol, canonical: str) -> Symbol:
 def _merge_laws_into_numbers(mentions: list[Mention]) -> None:
     """"Luật Thực hiện dân chủ ở cơ sở năm 2022" and "số 10/2022/QH15" in one text: the named-laws
     table links name + year to the number, so all their mentions are one citation."""
-    table = {(fold_words(r["name"]), r["year"]): r["symbol"] for r in named_laws() if r["symbol"]}
+    table = _law_numbers()
     numbered_keys = {m.key for m in mentions if m.kind == "numbered"}
     law_years: dict[str, int] = {}
     for m in mentions:

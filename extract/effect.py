@@ -23,13 +23,14 @@ import bisect
 import datetime as dt
 import re
 from functools import lru_cache
+from itertools import chain
 
 from vbgraph.extract.citations import Citation
 from vbgraph.extract.dates import find_dates
 from vbgraph.extract.tables import read_table
-from vbgraph.extract.text import NormText
+from vbgraph.extract.text import NormText, find_all
 
-_CUE = re.compile(r"(?i)hiệu lực|thay thế|bãi bỏ|sửa đổi|đình chỉ")
+_CUES = ("hiệu lực", "thay thế", "bãi bỏ", "sửa đổi", "đình chỉ")   # in any case: found in nt.lower
 _TYPES = (r"(?:Bộ luật|Luật|Pháp lệnh|Nghị định|Nghị quyết|Quyết định|Thông tư liên tịch|Thông tư|Chỉ thị|"
           r"Kế hoạch|Quy định|Quy chế|Hướng dẫn|Văn bản|Công văn|Chương trình|Đề án|Lệnh)")
 _SELF = re.compile(rf"(?P<t>(?i:{_TYPES}))[ ](?:này|kèm theo Quyết định này)(?![\w])")
@@ -51,10 +52,11 @@ _ITEM_VERB = re.compile(r"^(?i:sửa đổi|bổ sung|bãi bỏ|thay thế)[ ,]+
 
 
 @lru_cache(maxsize=None)
-def _verbs() -> list[tuple[re.Pattern, dict]]:
+def _verbs() -> list[tuple[re.Pattern, dict, str]]:
+    """(regex, row, the phrase's first word in lower case) of each effect phrase, longest first."""
     rows = sorted(read_table("effect_words.csv"), key=lambda r: -len(r["phrase"]))
-    return [(re.compile(r"(?i)(?<![\w])" + r"[ ,]+".join(map(re.escape, r["phrase"].split())) + r"(?![\w])"), r)
-            for r in rows]
+    return [(re.compile(r"(?i)(?<![\w])" + r"[ ,]+".join(map(re.escape, r["phrase"].split())) + r"(?![\w])"), r,
+             r["phrase"].split()[0].lower()) for r in rows]
 
 
 def _label(c: Citation) -> str:
@@ -88,7 +90,8 @@ def _when(text: str, a: int, b: int, own_date: str | None) -> tuple[str | None, 
 def read_effect(nt: NormText, plan: dict, citations: list[Citation]) -> dict:
     text = nt.text
     out: dict = {"in_force": None, "expires": None, "statements": []}
-    if not _CUE.search(text):
+    cues = sorted(chain.from_iterable(find_all(nt.lower, w) for w in _CUES))
+    if not cues:
         return out
     own_date = plan.get("date")
     first_article = _ARTICLE.search(text)
@@ -97,7 +100,7 @@ def read_effect(nt: NormText, plan: dict, citations: list[Citation]) -> dict:
                       key=lambda x: x[0])
     spans = nt.sentences
     starts = [a for a, _ in spans]                # once: sentence_at() rebuilds this list on every call
-    sentences = sorted({spans[max(0, bisect.bisect_right(starts, m.start()) - 1)] for m in _CUE.finditer(text)})
+    sentences = sorted({spans[max(0, bisect.bisect_right(starts, i) - 1)] for i in cues})
 
     def where(a: int, b: int, s: tuple[int, int], item: tuple[int, int] | None = None) -> dict:
         oa, ob = nt.original_span(a, b)
@@ -105,16 +108,22 @@ def read_effect(nt: NormText, plan: dict, citations: list[Citation]) -> dict:
         return {"sentence": " ".join(said.split()), "start": oa, "end": ob}
 
     own_type = (plan.get("doc_type") or "").casefold()
+    low = nt.lower
+    # each regex below needs a literal (in nt.lower when the regex ignores case): a sentence without
+    # it is not scanned
     for s0, s1 in sentences:
-        own = next((x for x in _SELF.finditer(text, s0, s1)
-                    if not own_type or x.group("t").casefold() in (own_type, *_ATTACHED)), None)
-        for m in _IN_FORCE.finditer(text, s0, s1):
+        own = None if text.find("này", s0, s1) < 0 else next(
+            (x for x in _SELF.finditer(text, s0, s1)
+             if not own_type or x.group("t").casefold() in (own_type, *_ATTACHED)), None)
+        for m in (_IN_FORCE.finditer(text, s0, s1) if low.find("có hiệu lực", s0, s1) >= 0 else ()):
             if not own or own.end() > m.start() or out["in_force"] or text[own.end():m.start()].strip(" ,"):
                 continue                              # "trước ngày Nghị định này có hiệu lực" ≠ a statement
             date, rule = _when(text, m.start(), min(s1, m.end() + 60), own_date)
             if rule in ("stated", "signing"):
                 out["in_force"] = dict(date=date, rule=rule, **where(own.start(), m.end(), (s0, s1)))
-        for rx, verb in _verbs():
+        for rx, verb, first_word in _verbs():
+            if low.find(first_word, s0, s1) < 0:
+                continue
             for m in rx.finditer(text, s0, s1):
                 _statement(out, text, (s0, s1), m, verb, own, body, mentions, own_date, where)
     _dedupe(out)

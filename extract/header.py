@@ -20,11 +20,13 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain
 
 from vbgraph.extract.dates import find_dates
 from vbgraph.extract.names import fold as fold_words
 from vbgraph.extract.symbols import SYMBOL_RX, issuer_row, parse_symbol
 from vbgraph.extract.tables import provinces, read_table
+from vbgraph.extract.text import find_all, matches_at
 
 # -- portal metadata box ------------------------------------------------------------------------
 
@@ -44,6 +46,9 @@ PORTAL_LABELS = {"số hiệu": "symbol", "số ký hiệu": "symbol", "loại v
 _BOX_LABEL_RX = re.compile(
     r"(?:^|(?<=[\s*|#]))(?P<label>" + "|".join(sorted((k.capitalize() for k in PORTAL_LABELS), key=len, reverse=True)) +
     r")(?=[ \t]*(?:[:|*\n]|$)|[ ][\dA-ZĐÀ-Ỹ])", re.MULTILINE)
+# every label opens with one of these (the labels that do not open with another label)
+_BOX_CUES = tuple(sorted(k for k in {k.capitalize() for k in PORTAL_LABELS}
+                         if not any(k != o and k.startswith(o) for o in (x.capitalize() for x in PORTAL_LABELS))))
 _BOX_SEARCH = 12000
 _BOX_GAP = 400
 _UNKNOWN = re.compile(r"(?i)^(đang cập nhật|đã biết|không|không số|chưa (?:có|xác định)|\W*)$")
@@ -56,6 +61,11 @@ class PortalBox:
     end: int
 
 
+def _box_labels(head: str):
+    """_BOX_LABEL_RX.finditer(head), tried only where a label's first words stand."""
+    return matches_at(_BOX_LABEL_RX, head, sorted(chain.from_iterable(find_all(head, w) for w in _BOX_CUES)))
+
+
 def portal_box(text: str) -> PortalBox | None:
     """The portal's metadata box near the top of a captured page (raw markdown or normalised text), or
     None.  "Số hiệu" and at least one more label must stand close together: a body sentence that says
@@ -64,7 +74,7 @@ def portal_box(text: str) -> PortalBox | None:
     if "hiệu" not in head and "HIỆU" not in head:
         return None
     labels: list[re.Match] = []
-    for m in _BOX_LABEL_RX.finditer(head):
+    for m in _box_labels(head):
         if labels and m.start() - labels[-1].end() > _BOX_GAP:
             if any(PORTAL_LABELS[x.group("label").lower()] == "symbol" for x in labels) and len(labels) > 1:
                 break
@@ -96,8 +106,9 @@ _LABEL_RX = re.compile(r"(?<![\w])(?:Số|SỐ)(?:[ ]?(?:hiệu|HIỆU))?[ \n]?[
 # the whole written symbol: digits, then codes joined by / and - (a space may stand beside a joint,
 # "75/KH- UBND"); longer than SYMBOL_RX when joint bodies are chained ("19/2008/NQLT/CP-UBTUMTTQVN")
 _TOKEN_RX = re.compile(r"\d{1,5}[a-z]?(?:[ ]?[/\-–][ ]?[\wĐđƯư&.]*[\wĐđƯư&])+")
-_PLACE_DATE_RX = re.compile(
-    r"(?P<place>[A-ZĐÀ-Ỹ][^\n,;:]{1,40}),[ ]?(?=(?i:ngày)[ \n]?(?:\d|\.{2}|…))")
+_DATE_COMMA = r",[ ]?(?=(?i:ngày)[ \n]?(?:\d|\.{2}|…))"
+_PLACE_DATE_RX = re.compile(rf"(?P<place>[A-ZĐÀ-Ỹ][^\n,;:]{{1,40}}){_DATE_COMMA}")
+_DATE_COMMA_RX = re.compile(_DATE_COMMA)   # a literal first: found fast, and _PLACE_DATE_RX tried before it
 POSITION_RX = re.compile(
     r"^(?P<pos>CHỦ TỊCH|BỘ TRƯỞNG|THỦ TƯỚNG|TRƯỞNG|GIÁM ĐỐC|TỔNG GIÁM ĐỐC|CỤC TRƯỞNG|CHÁNH VĂN PHÒNG"
     r"|THỐNG ĐỐC|TỔNG KIỂM TOÁN|CHÁNH ÁN|VIỆN TRƯỞNG|TỔNG THANH TRA|CHÁNH THANH TRA|BÍ THƯ)[ ]")
@@ -303,7 +314,7 @@ def read_header(text: str, start: int = 0) -> Header:
     if h.symbol and (h.party or (issuer_row(_org_code(h.symbol)) or {}).get("system") == "party") \
             and not h.symbol_year:
         h.symbol = party_style(h.symbol)
-    for m in _PLACE_DATE_RX.finditer(text, lo, hi):
+    for m in _place_dates(text, lo, hi):
         ds = find_dates(text, m.end(), m.end() + 45)
         if ds and len(ds[0].iso) == 10:
             place = m.group("place")
@@ -314,6 +325,13 @@ def read_header(text: str, start: int = 0) -> Header:
             break
     h.end = max([lo] + [s[1] for s in (h.symbol_span, h.date_span) if s])
     return h
+
+
+def _place_dates(text: str, lo: int, hi: int):
+    """_PLACE_DATE_RX.finditer(text, lo, hi), tried only up to 41 characters before a comma that a
+    date follows (where every match ends)."""
+    commas = (c.start() for c in _DATE_COMMA_RX.finditer(text, lo, hi))
+    return matches_at(_PLACE_DATE_RX, text, sorted({p for c in commas for p in range(max(lo, c - 41), c)}), hi)
 
 
 @lru_cache(maxsize=1)
@@ -370,19 +388,28 @@ def province_names() -> tuple[str, ...]:
     return tuple(sorted(names, key=len, reverse=True))
 
 
+@lru_cache(maxsize=1)
+def _folded_provinces() -> tuple[tuple[str, str], ...]:
+    """(folded name, name) of province_names(), in its order (longest first)."""
+    return tuple((fold_words(p), p) for p in province_names())
+
+
+@lru_cache(maxsize=1)
+def _province_by_fold() -> dict[str, str]:
+    out: dict[str, str] = {}
+    for fp, p in _folded_provinces():
+        out.setdefault(fp, p)
+    return out
+
+
 def province_name(name: str) -> str | None:
-    key = fold_words(name)
-    for p in province_names():
-        if fold_words(p) == key:
-            return p
-    return None
+    return _province_by_fold().get(fold_words(name))
 
 
 def _province_prefix(name: str) -> str | None:
     """The province whose name opens `name` ("HẢI PHÒNG SỞ NỘI VỤ" → Hải Phòng), longest first."""
     key = fold_words(name)
-    for p in province_names():
-        fp = fold_words(p)
+    for fp, p in _folded_provinces():
         if key == fp or key.startswith(fp + " "):
             return p
     return None

@@ -2,9 +2,9 @@
 type heading and title, the issuer named in the header or the preamble, and the signature block."""
 from __future__ import annotations
 
-import bisect
 import re
 from functools import lru_cache
+from itertools import chain
 
 from vbgraph.extract.dates import find_dates
 from vbgraph.extract.header import (PERSON_RX, POSITION_RX, Place, heading_rx, is_caps, known_names, organ_level,
@@ -12,7 +12,7 @@ from vbgraph.extract.header import (PERSON_RX, POSITION_RX, Place, heading_rx, i
                                     read_header, recase, signer, title_places)
 from vbgraph.extract.symbols import SYMBOL_RX, doc_type_from_code, issuer_info, parse_symbol
 from vbgraph.extract.tables import doc_types, fold, provinces, read_table
-from vbgraph.extract.text import NormText
+from vbgraph.extract.text import NormText, find_all, matches_at
 
 _LOCAL_UNIT_RX = re.compile(
     r"(?P<kind>tỉnh|thành phố|huyện|thị xã|quận|xã|phường|thị trấn)[ ](?P<name>(?:[A-ZĐ][^\s,.;:()]*"
@@ -28,6 +28,7 @@ def _provinces_rx() -> re.Pattern:
     return re.compile(r"(?<![\w])(?:" + "|".join(map(re.escape, province_names())) + r")(?![\w])", re.IGNORECASE)
 
 
+@lru_cache(maxsize=4096)   # the body repeats its few place names many times
 def _province_in(text: str) -> str | None:
     """The first province the text names."""
     m = _provinces_rx().search(text)
@@ -44,10 +45,27 @@ def _sentence_case(title: str) -> str:
     return low
 
 
+_HEADING_LINES = 40   # the type heading stands this many lines after the header at most
+
+
+def _lines_from(text: str, pos: int, n: int) -> list[tuple[int, str]]:
+    """(offset, line) of the n lines from offset pos (a line start) on, fewer at the end of the text:
+    the header's neighbourhood, without splitting the whole text."""
+    lines = []
+    for _ in range(n):
+        nl = text.find("\n", pos)
+        if nl < 0:
+            lines.append((pos, text[pos:]))
+            break
+        lines.append((pos, text[pos:nl]))
+        pos = nl + 1
+    return lines
+
+
 def _type_heading(lines: list[tuple[int, str]], first: int = 0) -> tuple[int, str, str] | None:
     """(line index, doc type, rest of line) of the heading "KẾ HOẠCH" / "QUYẾT ĐỊNH" … that follows the
     header (a Party header may write "HƯỚNG DẪN" after "Số …" and the date)."""
-    for i in range(first, min(len(lines), first + 40)):
+    for i in range(first, min(len(lines), first + _HEADING_LINES)):
         line = lines[i][1].strip(" *#")
         m = heading_rx().match(line)
         if m:
@@ -181,11 +199,16 @@ def _issuer_from_preamble(text: str, body_start: int) -> str:
     return acting.group("unit") if acting else ""
 
 
+_UNIT_WORDS = ("tỉnh", "Tỉnh", "thành phố", "Thành phố", "TỈNH", "THÀNH PHỐ")
+_UNIT_NAME_RX = re.compile(rf"(?:{'|'.join(_UNIT_WORDS)})[ ]([A-ZĐ][\w]*(?:[ ][A-ZĐ][\w]*){{0,3}})")
+
+
 def _body_province(text: str) -> str | None:
     """The province the text names most often after "tỉnh"/"thành phố"."""
     counts: dict[str, int] = {}
-    for f in re.findall(r"(?:tỉnh|Tỉnh|thành phố|Thành phố|TỈNH|THÀNH PHỐ)[ ]([A-ZĐ][\w]*(?:[ ][A-ZĐ][\w]*){0,3})", text):
-        p = _province_in(f)
+    starts = sorted(chain.from_iterable(find_all(text, w) for w in _UNIT_WORDS))
+    for m in matches_at(_UNIT_NAME_RX, text, starts):
+        p = _province_in(m.group(1))
         if p:
             counts[p] = counts.get(p, 0) + 1
     return max(counts, key=counts.get) if counts else None
@@ -200,14 +223,10 @@ def extract_plan(nt: NormText) -> tuple[dict, list[tuple[int, int]]]:
     box = portal_box(text)
     h = read_header(text, box.end if box else 0)
     skip = [s for s in ((box.start, box.end) if box else None, h.symbol_span, h.date_span) if s]
-    lines = []
-    pos = 0
-    for ln in text.split("\n"):
-        lines.append((pos, ln))
-        pos += len(ln) + 1
     # the type heading follows the header: after its "Số"/date, else after where the block starts
     after = h.end if (h.symbol_span or h.date_span) else h.start
-    heading = _type_heading(lines, bisect.bisect_right([p for p, _ in lines], after) - 1)
+    lines = _lines_from(text, text.rfind("\n", 0, after) + 1, _HEADING_LINES + 2)
+    heading = _type_heading(lines)
     body_start = lines[heading[0] + 1][0] if heading and heading[0] + 1 < len(lines) else h.end
 
     plan["number"], plan["symbol"] = h.number, h.symbol

@@ -21,15 +21,21 @@ lực …") relate the document itself to the changed one."""
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import chain
 
 from vbgraph.extract.citations import Citation, Mention
 from vbgraph.extract.models import Evidence
 from vbgraph.extract.tables import doc_type_kind, doc_type_rank, fold_words, ingested_kind, read_table
-from vbgraph.extract.text import NormText
+from vbgraph.extract.text import NormText, find_all, matches_at
 
-_SECTION_RX = re.compile(r"^(?:[IVX]{1,4}[.)/]|PHẦN|Phần[ ]|Điều[ ]1|A[.)][ ]|1[.)][ ])|MỤC ĐÍCH", re.M)
+# the preamble ends where the first section opens a line, or at "MỤC ĐÍCH"
+_SECTION_HEADS = r"(?:[IVX]{1,4}[.)/]|PHẦN|Phần[ ]|Điều[ ]1|A[.)][ ]|1[.)][ ])"
+_SECTION_HEAD = re.compile(_SECTION_HEADS)
+_NL_SECTION = re.compile(rf"\n(?={_SECTION_HEADS})")
+_PURPOSE = "MỤC ĐÍCH"
 _CONTENT_NOUNS = r"(?:Chương trình|Quy chế|Quy định|Kế hoạch|Đề án|Chiến lược|Điều lệ|Bộ tiêu chí|Tiêu chí)"
 # ingested kinds that rest on their preamble (Căn cứ …) and can change other acts
 LEGAL_ACT_KINDS = frozenset({"decision", "decree", "circular", "law", "resolution", "regulation"})
@@ -52,8 +58,8 @@ _PARTS = re.compile(r"(?<![\w])(?:một số điều|điều|khoản|điểm|ph�
 _NAMES_NEXT = re.compile(r"(?:,[ ]bổ sung)?(?:[ ]một số điều)?[ ]?(?:số)?[ ]*$")
 _TYPE_BEFORE = re.compile(r"(?<![\w])(?:Luật|Bộ luật|Nghị định|Nghị quyết|Thông tư|Quyết định|Pháp lệnh)[ ]"
                           r"(?:sửa đổi,?[ ])?$")
-_CHANGE_VERB = re.compile(r"(?<![\w])(?P<v>thay thế|bãi bỏ|sửa đổi|bổ sung|hết hiệu lực|bị thay thế)(?![\w])",
-                          re.I)
+_CHANGE_VERBS = ("thay thế", "bãi bỏ", "sửa đổi", "bổ sung", "hết hiệu lực", "bị thay thế")  # found in nt.lower
+_CHANGE_VERB = re.compile(rf"(?<![\w])(?P<v>{'|'.join(_CHANGE_VERBS)})(?![\w])", re.I)
 _SELF = re.compile(r"(?<![\w])(?:Luật|Nghị định|Nghị quyết|Thông tư|Quyết định|Quy định|Quy chế|Chỉ thị|"
                    r"Hướng dẫn|Kế hoạch)[ ]này(?![\w])")
 # a clause whose subject is the document itself: an article or list item opening with the verb, or
@@ -81,8 +87,17 @@ def _relation_words() -> list[tuple[re.Pattern, str, int]]:
 
 
 def preamble_span(nt: NormText, body_start: int) -> tuple[int, int]:
-    m = _SECTION_RX.search(nt.text, body_start)
-    return body_start, (m.start() if m else min(len(nt.text), body_start + 3000))
+    text = nt.text
+    # _SECTION_RX.search(text, body_start), as the first line start (found by its "\n") that opens
+    # a section, or "MỤC ĐÍCH", whichever comes first
+    if (body_start == 0 or text[body_start - 1:body_start] == "\n") and _SECTION_HEAD.match(text, body_start):
+        at = body_start
+    else:
+        m = _NL_SECTION.search(text, body_start)
+        at = m.start() + 1 if m else -1
+    purpose = text.find(_PURPOSE, body_start)
+    ends = [x for x in (at, purpose) if x >= 0]
+    return body_start, (min(ends) if ends else min(len(text), body_start + 3000))
 
 
 # ---------------------------------------------------------------- the reference-list grammar
@@ -236,13 +251,15 @@ def citation_relations(nt: NormText, citations: list[Citation], mentions: list[M
     """Set each citation's relation to the document from the top-level items of its preamble lists."""
     kind = ingested_kind(doc_type)
     start, end = preamble_span(nt, body_start)
-    clauses = _preamble_clauses(nt.text, start, end)
+    clauses = None        # read when a mention stands in the preamble
     by_key = {c.key: c for c in citations}
     for c in citations:
         c.relations = []
     for i, m in enumerate(mentions):
         if m.kind == "alias" or m.key not in by_key or not (start <= m.start < end):
             continue
+        if clauses is None:
+            clauses = _preamble_clauses(nt.text, start, end)
         verb = next((rel for a, b, rel in clauses if a <= m.start < b), None)
         c = by_key[m.key]
         if verb is None or c.relations:
@@ -257,6 +274,9 @@ def citation_relations(nt: NormText, citations: list[Citation], mentions: list[M
 
 
 # ---------------------------------------------------------------- relations stated by the text
+_ATTACHED_ENDS = ("ban hành kèm theo ", "ban hành kèm theo \n")
+
+
 def _alias_mentions(nt: NormText, citations: list[Citation]) -> list[Mention]:
     """A document that "ban hành Chương trình tổng thể …" (or a "Chương trình tổng thể … ban hành kèm
     theo" it) can later be referred to by that content's name ("… đẩy mạnh thực hiện Chương trình …")."""
@@ -270,6 +290,8 @@ def _alias_mentions(nt: NormText, citations: list[Citation]) -> list[Mention]:
             if tm:
                 contents += [(tm.group("c"), (m.start, m.end + len(c.title) + 80)) for m in c.mentions[:1]]
         for m in c.mentions:
+            if not text.endswith(_ATTACHED_ENDS, 0, m.start):
+                continue                  # before_rx ends so ($ also matches before a final "\n")
             lo = max(0, m.start - 250)
             bm = before_rx.search(text[lo:m.start])
             if bm:
@@ -314,12 +336,16 @@ def _own_changes(nt: NormText, mentions: list[Mention], by_key: dict[str, Citati
     """(mention, relation, evidence start) for each change the document itself makes."""
     text = nt.text
     out = []
-    real = [m for m in mentions if m.kind != "alias"]
+    real = [m for m in mentions if m.kind != "alias"]      # sorted by start
+    real_starts = [m.start for m in real]
 
     def first_after(pos: int, limit: int) -> Mention | None:
-        return next((m for m in real if pos <= m.start < limit), None)
+        i = bisect_left(real_starts, pos)
+        return real[i] if i < len(real) and real[i].start < limit else None
 
-    for vm in _CHANGE_VERB.finditer(text):
+    low = nt.lower
+    verbs = sorted(chain.from_iterable(find_all(low, v) for v in _CHANGE_VERBS))
+    for vm in matches_at(_CHANGE_VERB, text, verbs):
         verb = vm.group("v").casefold()
         cs = max(text.rfind(";", 0, vm.start()), text.rfind("\n", 0, vm.start())) + 1
         head = text[cs:vm.start()]

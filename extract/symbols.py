@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from vbgraph.extract.tables import doc_type_by_code, fold, issuer_codes
 
@@ -134,6 +135,7 @@ def _official_case(code: str | None) -> str | None:
     return code
 
 
+@lru_cache(maxsize=1 << 14)   # asked for again and again while mentions are grouped
 def canonical_text(s: Symbol) -> str:
     org = "-".join(_official_case(c) for c in s.org_codes)
     joint = s.joint_slash

@@ -9,12 +9,14 @@ from functools import lru_cache
 from importlib.resources import files
 
 
+@lru_cache(maxsize=1 << 16)   # codes, symbols and names repeat across mentions and documents
 def fold(s: str) -> str:
     """Matching key: NFC, case-folded, Đ→d, no whitespace.  Never shown to a person."""
     s = unicodedata.normalize("NFC", s or "").casefold().replace("đ", "d")
     return "".join(s.split())
 
 
+@lru_cache(maxsize=1 << 16)
 def fold_words(s: str) -> str:
     """Like fold() but keeps single spaces between words (for names and titles)."""
     s = unicodedata.normalize("NFC", s or "").casefold().replace("đ", "d")

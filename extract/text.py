@@ -13,6 +13,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from itertools import chain
+from typing import Iterable, Iterator
 
 # One pass over a line finds everything that is not plain text.  Each alternative is bounded
 # (no nested quantifiers), so the scan is linear in the line length.  A lone ASCII space is not noise:
@@ -54,7 +55,12 @@ _BLOCK_START = re.compile(
     r"|[IVXLC]{1,6}[.)]\s|\(\d{1,3}\)\s|Điều\s\d|Chương\s[IVXLC\d]|Mục\s\d)")
 _LETTER = re.compile(r"[^\W\d_]")
 _ASCII_LOWER = re.compile(r"[a-zđ]")
-_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”’)]*\s+(?=[\"“(]?[A-ZÀ-ỸĐ0-9])")
+# A sentence ends after one of .!?… (the match starts at it, so the scan skips to those characters
+# fast) and the whitespace before a capital; [^\S\n] keeps a match inside one paragraph (line).
+_SENTENCE_END = re.compile(r"[.!?…][\"”’)]*[^\S\n]+(?=[\"“(]?[A-ZÀ-ỸĐ0-9])")
+# str.lower() gives every character the one that (?i) regexes compare it with, with the same length,
+# except for these three (İ lowers to two characters; ı and ſ match i and s): tests/test_text_case.py
+_CASE_ODD = {0x130: "i", 0x131: "i", 0x17F: "s"}
 
 
 @dataclass
@@ -66,6 +72,7 @@ class NormText:
     footnote_markers: list[tuple[int, str]] = field(default_factory=list)  # (position in text, label)
     footnotes: dict[str, tuple[int, int]] = field(default_factory=dict)     # label -> span in text
     _sentences: list[tuple[int, int]] | None = None
+    _lower: str | None = field(default=None, repr=False, compare=False)
 
     def to_original(self, i: int) -> int:
         k = bisect.bisect_right(self._norm_starts, i) - 1
@@ -89,6 +96,17 @@ class NormText:
             self._sentences = list(_split_sentences(self.text))
         return self._sentences
 
+    @property
+    def lower(self) -> str:
+        """The text in lower case, offset for offset: a phrase that a (?i) regex matches at i stands
+        lower-cased at i here, so `in` and str.find can rule a case-insensitive regex out cheaply."""
+        if self._lower is None:
+            text = self.text
+            if "İ" in text or "ı" in text or "ſ" in text:
+                text = text.translate(_CASE_ODD)
+            self._lower = text.lower()
+        return self._lower
+
     def sentence_at(self, i: int) -> tuple[int, int]:
         spans = self.sentences
         starts = [s for s, _ in spans]
@@ -104,15 +122,41 @@ class NormText:
 
 
 def _split_sentences(text: str):
+    """Each paragraph (line) cut after its sentence ends; one regex pass over the whole text."""
+    ends = _SENTENCE_END.finditer(text)
+    m = next(ends, None)
     pos = 0
     for para in text.split("\n"):
-        start = pos
-        for m in _SENTENCE_END.finditer(para):
-            yield start, pos + m.start()
-            start = pos + m.end()
-        if start < pos + len(para):
-            yield start, pos + len(para)
-        pos += len(para) + 1
+        start, stop = pos, pos + len(para)
+        while m is not None and m.start() < stop:
+            yield start, m.start() + 1
+            start = m.end()
+            m = next(ends, None)
+        if start < stop:
+            yield start, stop
+        pos = stop + 1
+
+
+def find_all(haystack: str, needle: str) -> Iterator[int]:
+    """Every start of needle in haystack, overlapping ones too."""
+    i = haystack.find(needle)
+    while i >= 0:
+        yield i
+        i = haystack.find(needle, i + 1)
+
+
+def matches_at(rx: re.Pattern, text: str, starts: Iterable[int], endpos: int | None = None) -> Iterator[re.Match]:
+    """rx.finditer(text, starts[0], endpos) when every match starts at one of the sorted positions
+    `starts` (where a literal found by str.find stands): the regex is tried there only, not at every
+    character of the text."""
+    end = 0
+    endpos = len(text) if endpos is None else endpos
+    for p in starts:
+        if p >= end:
+            m = rx.match(text, p, endpos)
+            if m is not None:
+                yield m
+                end = m.end()
 
 
 class _Builder:
