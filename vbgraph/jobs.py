@@ -2,6 +2,7 @@
 and the exports, print a short summary.  `vbgraph load` puts a built graph into a Neo4j server."""
 from __future__ import annotations
 
+import hashlib
 import itertools
 import json
 import os
@@ -13,10 +14,20 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from vbgraph.extract.errors import InputError, is_skipped
-from vbgraph.extract.pipeline import expand_paths
 from vbgraph.extract.readers import read_input
 from vbgraph.graph.build import Ingested, build_graph, ingest_text, summary
+from vbgraph.graph.store import Snapshot
 from vbgraph.record_cache import RecordCache, entry_key
+
+
+def expand_paths(paths) -> list[Path]:
+    """The files extract.pipeline.expand_paths gives (every file named or found in a folder, none
+    dropped), without importing that module: it loads spaCy, a second of a build whose records all
+    come from the cache."""
+    out: list[Path] = []
+    for p in map(Path, paths):
+        out.extend(sorted(q for q in p.rglob("*") if not q.is_dir()) if p.is_dir() else [p])
+    return out
 
 
 def _progress(items, enabled: bool, desc: str):
@@ -113,6 +124,8 @@ def _ingested(files: list[Path], jobs: int, cache: RecordCache | None, quiet: bo
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
+        from vbgraph.extract import pipeline  # noqa: F401  (imported once here, shared by the forked workers)
+
         size = {i: _size(files[i]) for i in todo}
         # fork: the workers start at once with what this process imported, and load the pipeline once each
         pool = ProcessPoolExecutor(min(jobs, len(todo)), mp_context=multiprocessing.get_context("fork"))
@@ -166,8 +179,10 @@ def _print_summary(stats: dict, as_json: bool, where: str) -> None:
 
 
 # what `vbgraph build` writes under --out; each is replaced by one rename, the store first and
-# graph.json (what the other commands read first) last
-OUTPUTS = ("store/graph.kgl", "records.jsonl", "graph.json")
+# graph.json (what the other commands read first) last.  The store's snapshot (graph.Snapshot) lets the
+# next build write only what changed; it names the store file's digest, so it is never taken for another.
+STORE, STORE_SNAPSHOT = "store/graph.kgl", "store/graph.kgl.snapshot"
+OUTPUTS = (STORE, STORE_SNAPSHOT, "records.jsonl", "graph.json")
 
 
 class BuildError(Exception):
@@ -253,11 +268,12 @@ def _build(paths, out_dir: Path, quiet: bool, neo4j_uri: str | None, as_json: bo
             for d in docs:
                 fh.write(json.dumps(d.record, ensure_ascii=False) + "\n")
         step("loading the embedded store")
-        with open_store("kglite", path=staging / "store") as store:
-            store.load(graph)
+        snapshot = Snapshot.of(graph)
+        counts["store_written"] = _write_embedded_store(graph, snapshot, out_dir, staging)
         if target:
             step("loading Neo4j")
-            _load_neo4j(target, lambda neo: neo.load(graph, replace_files=[d.path for d in docs]))
+            counts["neo4j_written"] = _load_neo4j(target, lambda neo: _sync_neo4j(
+                neo, graph, snapshot, out_dir, target, [d.path for d in docs]))
         publish(staging, out_dir)
     step("counting outdated citations")
     stats = summary(graph)
@@ -267,6 +283,52 @@ def _build(paths, out_dir: Path, quiet: bool, neo4j_uri: str | None, as_json: bo
                  outdated=_outdated_count(graph), out=str(out_dir), status_coverage=_status_coverage(graph))
     _print_summary(stats, as_json, str(out_dir))
     return 1 if stats["failed"] else 0
+
+
+def _file_digest(path: Path) -> str:
+    h = hashlib.blake2b(digest_size=16)
+    with open(path, "rb") as fh:
+        while chunk := fh.read(1 << 20):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _write_embedded_store(graph, snapshot: Snapshot, out_dir: Path, staging: Path) -> str:
+    """The embedded store of ``graph`` in ``staging``: the previous build's store with only what
+    changed written, when its snapshot is for that very file; else loaded whole.  Says which."""
+    from vbgraph.graph.store import open_store
+
+    previous, new = out_dir / STORE, staging / STORE
+    before = Snapshot.read(out_dir / STORE_SNAPSHOT, _file_digest(previous)) if previous.is_file() else None
+    if before:
+        new.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(previous, new)
+    how = "changes"
+    with open_store("kglite", path=new) as store:
+        if before is None or store.sync(graph, before, snapshot) is None:
+            if before:
+                store.clear()
+            store.load(graph)
+            how = "whole"
+    snapshot.holder = _file_digest(new)
+    snapshot.save(staging / STORE_SNAPSHOT)
+    return how
+
+
+def _sync_neo4j(store, graph, snapshot: Snapshot, out_dir: Path, target, files: list[str]) -> str:
+    """Neo4j gets only what changed since this output folder's last build loaded it (when the server
+    still holds as many nodes and relationships as then), else the whole graph with ``files`` replaced.
+    The snapshot is kept in the output's .cache, one per server address and user."""
+    uri, auth = target
+    holder = f"{uri}|{auth[0] if auth else ''}"
+    path = out_dir / ".cache" / "neo4j" / (hashlib.blake2b(holder.encode(), digest_size=8).hexdigest() + ".snapshot")
+    before = Snapshot.read(path, holder)
+    how = "changes"
+    if before is None or store.sync(graph, before, snapshot) is None:
+        store.load(graph, replace_files=files)
+        how = "whole"
+    Snapshot(snapshot.nodes, snapshot.edges, holder).save(path)
+    return how
 
 
 def _load_neo4j(target, load):

@@ -26,12 +26,12 @@ _DIGEST = 16
 @lru_cache(maxsize=None)
 def extractor_version() -> str:
     """Changes whenever the code or the tables that turn a file into a record change."""
-    import spacy
+    from importlib.metadata import version
 
     from vbgraph import data, extract
 
     h = hashlib.blake2b(digest_size=12)
-    h.update(f"{sys.version}|{spacy.__version__}|{marshal.version}".encode())
+    h.update(f"{sys.version}|{version('spacy')}|{marshal.version}".encode())
     for package in (extract, data):
         root = Path(package.__file__).parent
         for path in sorted(root.rglob("*")):
