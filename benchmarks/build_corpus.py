@@ -107,20 +107,11 @@ def run_build(corpus: Path, out: Path, jobs: int, *extra: str) -> dict:
     return stats
 
 
-def store_dump(store) -> list:
-    """Every node and relationship of a store, canonical and sorted (for equality only)."""
-    nodes = store.run("MATCH (n) RETURN n.id AS id, labels(n) AS l, properties(n) AS p")
-    rels = store.run("MATCH (a)-[r]->(b) RETURN a.id AS s, b.id AS d, type(r) AS t, properties(r) AS p")
-    canon = lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False, default=str)  # noqa: E731
-    return sorted(canon([n["id"], sorted(set(n["l"]) - {"Node"}), n["p"]]) for n in nodes) + \
-        sorted(canon([r["s"], r["d"], r["t"], r["p"]]) for r in rels)
-
-
 def kglite_dump(out: Path) -> list:
-    from vbgraph.graph.store import open_store
+    from vbgraph.graph.store import canonical_dump, open_store
 
     with open_store("kglite", path=out / "store", read_only=True) as store:
-        return store_dump(store)
+        return canonical_dump(store)
 
 
 def _neo4j(uri: str, use):
@@ -136,7 +127,9 @@ def _neo4j(uri: str, use):
 
 
 def neo4j_dump(uri: str) -> list:
-    return _neo4j(uri, store_dump)
+    from vbgraph.graph.store import canonical_dump
+
+    return _neo4j(uri, canonical_dump)
 
 
 def neo4j_clear(uri: str) -> None:

@@ -504,6 +504,19 @@ class CypherStore(GraphStore):
         return n
 
 
+def canonical_dump(store: GraphStore) -> list[str]:
+    """Every node (id, labels, properties) and relationship (ends, type, properties) of a store, one
+    sorted JSON line each: two stores hold the same graph when their dumps are equal."""
+    nodes = store.run("MATCH (n) RETURN n.id AS id, labels(n) AS l, properties(n) AS p")
+    rels = store.run("MATCH (a)-[r]->(b) RETURN a.id AS s, b.id AS d, type(r) AS t, properties(r) AS p")
+
+    def line(v) -> str:
+        return json.dumps(v, sort_keys=True, ensure_ascii=False, default=str)
+
+    return sorted([line([n["id"], plain_labels(n["l"]), n["p"]]) for n in nodes] +
+                  [line([r["s"], r["d"], r["t"], r["p"]]) for r in rels])
+
+
 # --- what a store holds, to update it with the difference ----------------------------------------
 
 

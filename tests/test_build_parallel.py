@@ -15,7 +15,7 @@ import pytest
 
 from vbgraph.cli import main
 from vbgraph.graph import status
-from vbgraph.graph.store import read_json
+from vbgraph.graph.store import canonical_dump, open_store, read_json
 from vbgraph.record_cache import CACHE_FOLDER, RecordCache
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -182,3 +182,61 @@ def test_successions_are_those_of_comparing_every_pair(one_process):
     expected = all_pairs_successions(g.copy())
     assert len(expected) > 20
     assert status.infer_successions(g) == expected
+
+
+def edit_and_drop(folder: Path) -> None:
+    """Two changes a rebuild must carry to the stores: one plan now also cites a decree and says it
+    replaces an earlier plan, and another plan's file is gone."""
+    plans = sorted(folder.glob("0*.txt"))     # the sample plans
+    plans[3].write_text(plans[3].read_text(encoding="utf-8") + "\nCăn cứ Nghị định số 34/2016/NĐ-CP ngày 14/5/2016 "
+                        "của Chính phủ. Kế hoạch này thay thế Kế hoạch số 12/KH-UBND ngày 3/1/2020.\n", encoding="utf-8")
+    plans[1].unlink()
+
+
+def kglite_dump(out: Path) -> list[str]:
+    with open_store("kglite", path=out / "store", read_only=True) as store:
+        return canonical_dump(store)
+
+
+def test_a_rebuild_after_an_edit_writes_only_the_changes_and_equals_a_full_build(inputs, tmp_path, capsys):
+    folder = tmp_path / "in"
+    shutil.copytree(inputs, folder)
+    build(capsys, folder, tmp_path / "out", "--jobs", "1")
+    edit_and_drop(folder)
+    _, stats, _ = build(capsys, folder, tmp_path / "out", "--jobs", "1")
+    assert stats["store_written"] == "changes" and (stats["extracted"], stats["from_cache"]) == (2, 21)
+    _, full, _ = build(capsys, folder, tmp_path / "full", "--jobs", "1", "--no-cache")
+    assert full["store_written"] == "whole"
+    assert (tmp_path / "out" / "graph.json").read_bytes() == (tmp_path / "full" / "graph.json").read_bytes()
+    assert kglite_dump(tmp_path / "out") == kglite_dump(tmp_path / "full")
+    assert (stats["nodes"], stats["edges"]) == (full["nodes"], full["edges"])
+
+
+def test_a_store_changed_since_its_snapshot_is_loaded_whole(inputs, tmp_path, capsys):
+    build(capsys, inputs, tmp_path, "--jobs", "1")
+    with open_store("kglite", path=tmp_path / "store") as store:
+        store.run("MATCH (n:Province) WITH n LIMIT 1 DETACH DELETE n", write=True)
+    _, stats, _ = build(capsys, inputs, tmp_path, "--jobs", "1")   # the snapshot names another file
+    assert stats["store_written"] == "whole"
+    _, stats, _ = build(capsys, inputs, tmp_path, "--jobs", "1")
+    assert stats["store_written"] == "changes"
+    with open_store("kglite", path=tmp_path / "store") as store:
+        assert store.counts() == {"nodes": stats["nodes"], "relationships": stats["edges"]}
+
+
+@pytest.mark.neo4j
+def test_neo4j_after_an_edit_gets_the_changes_and_equals_a_full_load(inputs, tmp_path, neo4j_uri, capsys):
+    folder = tmp_path / "in"
+    shutil.copytree(inputs, folder)
+    with open_store("neo4j", uri=neo4j_uri) as store:
+        store.clear()
+        build(capsys, folder, tmp_path / "out", "--jobs", "1", "--neo4j", neo4j_uri)
+        edit_and_drop(folder)
+        _, stats, _ = build(capsys, folder, tmp_path / "out", "--jobs", "2", "--neo4j", neo4j_uri)
+        assert stats["neo4j_written"] == "changes"
+        rebuilt = canonical_dump(store)
+        store.clear()
+        _, full, _ = build(capsys, folder, tmp_path / "full", "--jobs", "1", "--neo4j", neo4j_uri)
+        assert full["neo4j_written"] == "whole"
+        assert rebuilt == canonical_dump(store)
+        assert store.counts() == {"nodes": full["nodes"], "relationships": full["edges"]}
