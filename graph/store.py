@@ -337,6 +337,7 @@ class CypherStore(GraphStore):
                                for etype, rows in rels.items()), stats)
             seconds["relationships"] += time.perf_counter() - t
             del nodes, rels
+            part = None                        # the last part (every node) must not outlive its load
         stats["nodes"] = len(loaded)
 
         t = time.perf_counter()
