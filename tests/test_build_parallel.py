@@ -231,7 +231,14 @@ def test_neo4j_after_an_edit_gets_the_changes_and_equals_a_full_load(inputs, tmp
     with open_store("neo4j", uri=neo4j_uri) as store:
         store.clear()
         build(capsys, folder, tmp_path / "out", "--jobs", "1", "--neo4j", neo4j_uri)
-        edit_and_drop(folder)
+        edit_and_drop(folder)         # another set of files: loaded whole, the gone file's part stays
+        _, stats, _ = build(capsys, folder, tmp_path / "out", "--jobs", "1", "--neo4j", neo4j_uri)
+        assert stats["neo4j_written"] == "whole"
+        store.clear()
+        build(capsys, folder, tmp_path / "out", "--jobs", "1", "--neo4j", neo4j_uri)
+        plan = sorted(folder.glob("0*.txt"))[0]
+        plan.write_text(plan.read_text(encoding="utf-8") + "\nCăn cứ Luật Đầu tư công số 58/2024/QH15.\n",
+                        encoding="utf-8")
         _, stats, _ = build(capsys, folder, tmp_path / "out", "--jobs", "2", "--neo4j", neo4j_uri)
         assert stats["neo4j_written"] == "changes"
         rebuilt = canonical_dump(store)

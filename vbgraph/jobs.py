@@ -316,11 +316,15 @@ def _write_embedded_store(graph, snapshot: Snapshot, out_dir: Path, staging: Pat
 
 
 def _sync_neo4j(store, graph, snapshot: Snapshot, out_dir: Path, target, files: list[str]) -> str:
-    """Neo4j gets only what changed since this output folder's last build loaded it (when the server
-    still holds as many nodes and relationships as then), else the whole graph with ``files`` replaced.
+    """Neo4j gets only what changed since this output folder's last build loaded it (when the build
+    gives the same files and the server still holds as many nodes and relationships as then), else the
+    whole graph with ``files`` replaced.
     The snapshot is kept in the output's .cache, one per server address and user."""
     uri, auth = target
-    holder = f"{uri}|{auth[0] if auth else ''}"
+    # a server keeps what other builds loaded and what files no longer given contributed (a build replaces
+    # only its own files): the changes alone are written only when this build gives the same files again
+    given = hashlib.blake2b("\0".join(sorted(files)).encode(), digest_size=16).hexdigest()
+    holder = f"{uri}|{auth[0] if auth else ''}|{given}"
     path = out_dir / ".cache" / "neo4j" / (hashlib.blake2b(holder.encode(), digest_size=8).hexdigest() + ".snapshot")
     before = Snapshot.read(path, holder)
     how = "changes"
