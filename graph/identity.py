@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from vbgraph.extract.symbols import find_symbols, scope_class
 from vbgraph.extract.tables import fold_words, named_laws
 
 
+@lru_cache(maxsize=1 << 16)   # the same names and scopes recur on most of a corpus's citations
 def slug(text: str) -> str:
     s = unicodedata.normalize("NFD", text or "").replace("đ", "d").replace("Đ", "D")
     s = "".join(c for c in s if unicodedata.category(c) != "Mn").lower()

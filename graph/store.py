@@ -40,7 +40,9 @@ store: it is what the networkx side of queries/ reads.
 """
 from __future__ import annotations
 
+import hashlib
 import json
+import marshal
 import os
 import re
 import time
@@ -195,6 +197,10 @@ _DELETE_ORPHANS = ("UNWIND $ids AS id MATCH (n:" + COMMON_LABEL + " {id: id}) "
                    "WHERE NOT n:Province AND (NOT n:Ingested OR n.source_file IN $files) "
                    "AND NOT EXISTS { MATCH (n)-[r]-() WHERE r.file IS NOT NULL OR type(r) <> 'LOCATED_IN' } "
                    "DETACH DELETE n RETURN count(*) AS n")
+_DELETE_RELS = ("UNWIND $rows AS row MATCH (a:" + COMMON_LABEL + " {{id: row.src}})-[r:{type} {{key_id: row.key}}]->"
+                "(b:" + COMMON_LABEL + " {{id: row.dst}}) DELETE r RETURN count(*) AS n")
+_DELETE_NODES = "UNWIND $ids AS id MATCH (n:" + COMMON_LABEL + " {id: id}) DETACH DELETE n RETURN count(*) AS n"
+_REPLACE_NODES = "UNWIND $rows AS row MATCH (n:" + COMMON_LABEL + " {id: row.id}) SET n = row.props RETURN count(n) AS n"
 _TYPES_IN_STORE = "CALL db.relationshipTypes() YIELD relationshipType RETURN relationshipType AS t"
 _COUNT_NODES = "MATCH (n) RETURN count(n) AS n"
 _COUNT_RELS = "MATCH ()-[r]->() RETURN count(r) AS n"
@@ -331,6 +337,7 @@ class CypherStore(GraphStore):
                                for etype, rows in rels.items()), stats)
             seconds["relationships"] += time.perf_counter() - t
             del nodes, rels
+            part = None                        # the last part (every node) must not outlive its load
         stats["nodes"] = len(loaded)
 
         t = time.perf_counter()
@@ -343,6 +350,50 @@ class CypherStore(GraphStore):
         stats["retried_transactions"] = self.retries
         stats["seconds"] = {k: round(v, 4) for k, v in seconds.items()}
         return stats
+
+    def sync(self, graph: nx.MultiDiGraph, before: "Snapshot", after: "Snapshot | None" = None) -> dict | None:
+        """Make the store, which holds the graph ``before`` describes, hold ``graph``: only the nodes and
+        relationships that differ are written (a changed one is written whole, so the store ends exactly as
+        a full load would leave it).  None, and nothing written, when the store's counts show that it no
+        longer holds ``before`` (changed by someone else): then load it whole."""
+        started = time.perf_counter()
+        if self.counts() != {"nodes": len(before.nodes), "relationships": len(before.edges)}:
+            return None
+        after = after or Snapshot.of(graph)
+        relabelled = {n for n, (labels, _) in after.nodes.items()
+                      if n in before.nodes and before.nodes[n][0] != labels}
+        gone_nodes = sorted((before.nodes.keys() - after.nodes.keys()) | relabelled)
+        new_nodes = {n for n in after.nodes if n not in before.nodes or n in relabelled}
+        changed_nodes = [n for n, fp in after.nodes.items() if n not in new_nodes and before.nodes[n] != fp]
+        # a relationship of a node deleted here goes with it (DETACH) and is created again if it stays
+        gone_edges = [e for e, fp in before.edges.items()
+                      if (after.edges.get(e) != fp) and e[0] not in relabelled and e[1] not in relabelled]
+        new_edges = {e for e, fp in after.edges.items()
+                     if before.edges.get(e) != fp or e[0] in relabelled or e[1] in relabelled}
+        by_type: dict[str, list[dict]] = {}
+        for src, dst, key in gone_edges:
+            by_type.setdefault(before.edges[(src, dst, key)][0], []).append({"src": src, "dst": dst, "key": key})
+        for etype, rows in by_type.items():
+            for batch in _chunks(rows, self.batch_size):
+                self._write(_DELETE_RELS.format(type=_type_name(etype)), {"rows": batch})
+        for batch in _chunks(gone_nodes, self.batch_size):
+            self._write(_DELETE_NODES, {"ids": batch})
+        stats = {"batches": 0}
+        groups = node_groups(graph.subgraph(new_nodes))
+        self._run_batches(((":".join(labels), self._node_statement(graph, labels), ids)
+                           for labels, ids in groups.items()), stats)
+        self._run_batches([("changed nodes", lambda ids: self._write(_REPLACE_NODES, {"rows": [
+            {"id": n, "props": {"id": n, **node_row(graph, n)["props"]}} for n in ids]})[0]["n"], changed_nodes)], stats)
+        rels = relationship_rows(graph.edge_subgraph(
+            (u, v, k) for u, v, k, key in graph.edges(keys=True, data="key_id", default=None)
+            if (str(u), str(v), str(key if key is not None else k)) in new_edges))
+        self._run_batches(((etype, self._statement(_CREATE_RELS.format(type=_type_name(etype))), rows)
+                           for etype, rows in rels.items()), stats)
+        seconds = {"save": self._after_write()}
+        seconds["total"] = time.perf_counter() - started
+        return {"nodes": len(new_nodes) + len(changed_nodes), "relationships": len(new_edges),
+                "deleted_nodes": len(gone_nodes), "deleted_relationships": len(gone_edges),
+                "batches": stats["batches"], "seconds": {k: round(v, 4) for k, v in seconds.items()}}
 
     def _take_files(self, files: list[str], stats: dict) -> tuple[set[str], dict]:
         """Delete what ``files`` contributed: their relationships, and their statements on shared edges.
@@ -454,6 +505,62 @@ class CypherStore(GraphStore):
         return n
 
 
+def canonical_dump(store: GraphStore) -> list[str]:
+    """Every node (id, labels, properties) and relationship (ends, type, properties) of a store, one
+    sorted JSON line each: two stores hold the same graph when their dumps are equal."""
+    nodes = store.run("MATCH (n) RETURN n.id AS id, labels(n) AS l, properties(n) AS p")
+    rels = store.run("MATCH (a)-[r]->(b) RETURN a.id AS s, b.id AS d, type(r) AS t, properties(r) AS p")
+
+    def line(v) -> str:
+        return json.dumps(v, sort_keys=True, ensure_ascii=False, default=str)
+
+    return sorted([line([n["id"], plain_labels(n["l"]), n["p"]]) for n in nodes] +
+                  [line([r["s"], r["d"], r["t"], r["p"]]) for r in rels])
+
+
+# --- what a store holds, to update it with the difference ----------------------------------------
+
+
+class Snapshot:
+    """A fingerprint of every node (labels, digest of its properties) and relationship ((src, dst,
+    key) → type, digest) of a graph as a store was loaded with it: the next build writes only what
+    differs (``CypherStore.sync``).  ``holder`` names what was loaded (the embedded store file's digest,
+    the server's address): a snapshot read for another holder, or damaged, reads as None (load whole)."""
+
+    def __init__(self, nodes: dict, edges: dict, holder: str = ""):
+        self.nodes, self.edges, self.holder = nodes, edges, holder
+
+    @classmethod
+    def of(cls, graph: nx.MultiDiGraph) -> "Snapshot":
+        def digest(data: dict) -> bytes:
+            # the attributes as they are: the same graph built again gives the same bytes (a property
+            # order that changes only costs a needless update)
+            return hashlib.blake2b(marshal.dumps(data), digest_size=12).digest()
+
+        nodes = {str(n): (tuple(sorted(d.get("labels") or ())), digest(d)) for n, d in graph.nodes(data=True)}
+        edges = {(str(u), str(v), str(d.get("key_id", k))): (d.get("type"), digest(d))
+                 for u, v, k, d in graph.edges(keys=True, data=True)}
+        return cls(nodes, edges)
+
+    def save(self, path: Path) -> None:
+        payload = marshal.dumps((self.holder, self.nodes, self.edges))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(path.name + ".tmp")
+        tmp.write_bytes(hashlib.blake2b(payload, digest_size=16).digest() + payload)
+        os.replace(tmp, path)
+
+    @classmethod
+    def read(cls, path: Path, holder: str) -> "Snapshot | None":
+        try:
+            blob = Path(path).read_bytes()
+            if hashlib.blake2b(blob[16:], digest_size=16).digest() != blob[:16]:
+                return None
+            held, nodes, edges = marshal.loads(blob[16:])
+        except (OSError, ValueError, EOFError, TypeError):
+            return None
+        return cls(nodes, edges, held) if held == holder else None
+
+
 # --- plain values ------------------------------------------------------------------------------
 
 
@@ -489,7 +596,7 @@ def write_json(graph: nx.MultiDiGraph, path: str | os.PathLike) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
     with open(tmp, "w", encoding="utf-8") as out:
-        json.dump(data, out, ensure_ascii=False)
+        out.write(json.dumps(data, ensure_ascii=False))   # dumps encodes in C; dump(…, file) in Python
     os.replace(tmp, path)
     return path
 

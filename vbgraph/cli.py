@@ -98,7 +98,7 @@ def _cmd_build(args) -> int:
     from vbgraph.jobs import build
 
     return build(args.paths, Path(args.out), quiet=args.quiet, neo4j_uri=args.neo4j, as_json=args.json,
-                 part_size=args.stream)
+                 part_size=args.stream, jobs=args.jobs, use_cache=not args.no_cache)
 
 
 def _max_input_argument(p: argparse.ArgumentParser) -> None:
@@ -125,6 +125,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--stream", type=int, default=0, metavar="N",
                    help="for corpora too large to hold: write the graph in parts of N documents to one store "
                         "(the --neo4j server if given, else the embedded one); no graph.json")
+    p.add_argument("--jobs", type=int, default=None, metavar="N",
+                   help="extract in N processes (default: one per core; 1: in this process)")
+    p.add_argument("--no-cache", action="store_true",
+                   help="extract every file again and do not keep records in OUT/.cache/records")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.add_argument("--json", action="store_true", help="print the summary as JSON")
     _max_input_argument(p)
