@@ -70,7 +70,7 @@ def main(argv=None) -> int:
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args(argv)
 
-    from vbgraph.extract.pipeline import expand_paths
+    from vbgraph.extract.readers import expand_paths
     from vbgraph.graph.build import build_graph
     from vbgraph.graph.status import history_of, status_at
 

@@ -25,7 +25,7 @@ from vbgraph.extract.effect import read_effect
 from vbgraph.extract.errors import InputError
 from vbgraph.extract.plan import extract_plan
 from vbgraph.extract.prefilter import make_doc, may_hold, shared_vocab
-from vbgraph.extract.readers import read_input
+from vbgraph.extract.readers import expand_paths, read_input
 from vbgraph.extract.relations import relate
 from vbgraph.extract.text import NormText, normalise
 
@@ -225,18 +225,6 @@ def extract_file(path) -> dict:
     record, _ = analyse_text(document.text, source=Path(path).name)
     record["input"] = document.input_info()
     return record
-
-
-def expand_paths(paths: Iterable[str]) -> list[Path]:
-    """Every file named or found in a folder: each is then read or reported as skipped, none dropped."""
-    out: list[Path] = []
-    for p in map(Path, paths):
-        if p.is_dir():
-            # not is_file(): a dangling link or a FIFO is reported (check_readable), not dropped
-            out.extend(sorted(q for q in p.rglob("*") if not q.is_dir()))
-        else:
-            out.append(p)
-    return out
 
 
 def extract_paths(paths: Iterable[str], progress: bool = False) -> Iterator[tuple[str, dict | None, str | None]]:

@@ -53,6 +53,7 @@ from typing import Any, Callable, Iterable
 import networkx as nx
 
 from vbgraph.graph.build import stated_entries, stated_props
+from vbgraph.sealed import read_sealed, write_sealed
 
 COMMON_LABEL = "Node"
 NODE_LABELS = ("Document", "Ingested", "Plan", "Agency", "Province", "Movement", "SourceFile")
@@ -543,20 +544,13 @@ class Snapshot:
         return cls(nodes, edges)
 
     def save(self, path: Path) -> None:
-        payload = marshal.dumps((self.holder, self.nodes, self.edges))
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(path.name + ".tmp")
-        tmp.write_bytes(hashlib.blake2b(payload, digest_size=16).digest() + payload)
-        os.replace(tmp, path)
+        write_sealed(path, (self.holder, self.nodes, self.edges))
 
     @classmethod
     def read(cls, path: Path, holder: str) -> "Snapshot | None":
         try:
-            blob = Path(path).read_bytes()
-            if hashlib.blake2b(blob[16:], digest_size=16).digest() != blob[:16]:
-                return None
-            held, nodes, edges = marshal.loads(blob[16:])
-        except (OSError, ValueError, EOFError, TypeError):
+            held, nodes, edges = read_sealed(path)
+        except (TypeError, ValueError):
             return None
         return cls(nodes, edges, held) if held == holder else None
 

@@ -33,7 +33,7 @@ def read_graph_json(path: str | Path) -> nx.MultiDiGraph:
 
 def build_from(paths: list[str], quiet: bool = False) -> nx.MultiDiGraph:
     """Extract and build the graph of these files/folders now (one bad file is reported and skipped)."""
-    from vbgraph.extract.pipeline import expand_paths
+    from vbgraph.extract.readers import expand_paths
     from vbgraph.graph.build import build_graph
     from vbgraph.jobs import ingest_paths
 

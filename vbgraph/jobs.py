@@ -14,20 +14,10 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from vbgraph.extract.errors import InputError, is_skipped
-from vbgraph.extract.readers import read_input
+from vbgraph.extract.readers import expand_paths, read_input
 from vbgraph.graph.build import Ingested, build_graph, ingest_text, summary
 from vbgraph.graph.store import Snapshot
 from vbgraph.record_cache import RecordCache, entry_key
-
-
-def expand_paths(paths) -> list[Path]:
-    """The files extract.pipeline.expand_paths gives (every file named or found in a folder, none
-    dropped), without importing that module: it loads spaCy, a second of a build whose records all
-    come from the cache."""
-    out: list[Path] = []
-    for p in map(Path, paths):
-        out.extend(sorted(q for q in p.rglob("*") if not q.is_dir()) if p.is_dir() else [p])
-    return out
 
 
 def _progress(items, enabled: bool, desc: str):

@@ -12,15 +12,14 @@ from __future__ import annotations
 
 import hashlib
 import marshal
-import os
 import shutil
 import sys
-import tempfile
 from functools import lru_cache
 from pathlib import Path
 
+from vbgraph.sealed import read_sealed, write_sealed
+
 CACHE_FOLDER = Path(".cache") / "records"
-_DIGEST = 16
 
 
 @lru_cache(maxsize=None)
@@ -71,31 +70,12 @@ class RecordCache:
 
     def get(self, key: str) -> tuple | None:
         """(record, provenance, sha256) or None when absent or damaged."""
-        try:
-            blob = self._path(key).read_bytes()
-        except OSError:
-            return None
-        payload = blob[_DIGEST:]
-        if hashlib.blake2b(payload, digest_size=_DIGEST).digest() != blob[:_DIGEST]:
-            return None
-        try:
-            entry = marshal.loads(payload)
-        except (ValueError, EOFError, TypeError):
-            return None
+        entry = read_sealed(self._path(key))
         return entry if isinstance(entry, tuple) and len(entry) == 3 else None
 
     def put(self, key: str, record: dict, provenance: dict, sha256: str) -> None:
         """Best effort: a cache that cannot be written only costs the next build time."""
-        path = self._path(key)
         try:
-            payload = marshal.dumps((record, provenance, sha256))
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(hashlib.blake2b(payload, digest_size=_DIGEST).digest() + payload)
-            os.replace(tmp, path)
+            write_sealed(self._path(key), (record, provenance, sha256))
         except (OSError, ValueError):
-            try:
-                os.unlink(tmp)
-            except (OSError, UnboundLocalError):
-                pass
+            pass

@@ -236,3 +236,15 @@ def _read_as_text(path: Path) -> bool:
 def read_document(path) -> str:
     """Return the decoded text of one input file, or raise InputError naming the file and the problem."""
     return read_input(path).text
+
+
+def expand_paths(paths) -> list[Path]:
+    """Every file named or found in a folder: each is then read or reported as skipped, none dropped."""
+    out: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            # not is_file(): a dangling link or a FIFO is reported (check_readable), not dropped
+            out.extend(sorted(q for q in p.rglob("*") if not q.is_dir()))
+        else:
+            out.append(p)
+    return out
