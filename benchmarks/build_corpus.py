@@ -108,15 +108,15 @@ def run_build(corpus: Path, out: Path, jobs: int, *extra: str) -> dict:
 
 
 def kglite_dump(out: Path) -> list:
-    from vbgraph.graph.store import canonical_dump, open_store
+    from vbgraph.graph.stores.base import canonical_dump, open_store
 
     with open_store("kglite", path=out / "store", read_only=True) as store:
         return canonical_dump(store)
 
 
 def _neo4j(uri: str, use):
-    from vbgraph.graph.neo4j_server import connect
-    from vbgraph.graph.store import open_store
+    from vbgraph.graph.stores.neo4j_server import connect
+    from vbgraph.graph.stores.base import open_store
 
     uri, auth = connect(uri)
     store = open_store("neo4j", uri=uri, auth=auth)
@@ -127,7 +127,7 @@ def _neo4j(uri: str, use):
 
 
 def neo4j_dump(uri: str) -> list:
-    from vbgraph.graph.store import canonical_dump
+    from vbgraph.graph.stores.base import canonical_dump
 
     return _neo4j(uri, canonical_dump)
 
@@ -163,7 +163,7 @@ def main() -> int:
         files = working_copy(corpus, copy, args.limit)
         neo4j_uri = args.neo4j
         if args.neo4j_start:
-            from vbgraph.graph import neo4j_server
+            from vbgraph.graph.stores import neo4j_server
             server_state = work / "neo4j"
             neo4j_uri = neo4j_server.start(port=0, data=server_state / "data", state_dir=server_state).uri
 
@@ -204,7 +204,7 @@ def main() -> int:
         return 0
     finally:
         if server_state:
-            from vbgraph.graph import neo4j_server
+            from vbgraph.graph.stores import neo4j_server
             neo4j_server.stop(state_dir=server_state)
         shutil.rmtree(work, ignore_errors=True)
 

@@ -37,7 +37,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from synthetic import generate, load_templates  # noqa: E402
 
 from vbgraph.graph.build import build_graph, stream_graph  # noqa: E402
-from vbgraph.graph.store import open_store  # noqa: E402
+from vbgraph.graph.stores.base import open_store  # noqa: E402
 from vbgraph.queries import catalog  # noqa: E402
 
 # the synthetic graph has no 2025 mergers (and a tiny one no SUPERSEDES): kglite warns on every such run
@@ -131,7 +131,7 @@ def bench_store(kind: str, n: int, args, templates, workdir: Path, params: dict 
     if kind == "neo4j":
         uri = args.neo4j_uri
         if not uri:
-            from vbgraph.graph import neo4j_server
+            from vbgraph.graph.stores import neo4j_server
             t = time.perf_counter()
             server = neo4j_server.start(port=0, data=workdir / "neo4j-data", state_dir=state, timeout=300)
             out["server_start_s"] = round(time.perf_counter() - t, 1)
@@ -180,7 +180,7 @@ def bench_store(kind: str, n: int, args, templates, workdir: Path, params: dict 
         if store is not None:
             store.close()
         if server:
-            from vbgraph.graph import neo4j_server
+            from vbgraph.graph.stores import neo4j_server
             neo4j_server.stop(state_dir=state)
     out["params"] = params
     return out

@@ -44,10 +44,10 @@ import networkx as nx  # noqa: E402
 from graph_bench import loadavg, pick_params, time_queries  # noqa: E402
 from synthetic import generate, load_templates  # noqa: E402
 
-from vbgraph.graph import neo4j_server  # noqa: E402
+from vbgraph.graph.stores import neo4j_server  # noqa: E402
 from vbgraph.graph.build import build_graph  # noqa: E402
-from vbgraph.graph.neo4j_import import first_load  # noqa: E402
-from vbgraph.graph.store import COMMON_LABEL, _chunks, _type_name, open_store, relationship_rows  # noqa: E402
+from vbgraph.graph.stores.neo4j_import import first_load  # noqa: E402
+from vbgraph.graph.stores.base import COMMON_LABEL, _chunks, _type_name, open_store, relationship_rows  # noqa: E402
 
 warnings.filterwarnings("ignore", message=".*unknown relationship type.*")
 logging.getLogger("neo4j.notifications").setLevel(logging.ERROR)

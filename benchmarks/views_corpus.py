@@ -21,7 +21,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from vbgraph.graph.store import open_store, read_json
+from vbgraph.graph.stores.base import open_store
+from vbgraph.graph.node_link import read_json
 from vbgraph.views.adoption import adoption, write_adoption
 from vbgraph.views.browse import LATER_HOPS_NODES, RELATION_CAP, relation_cap, resolve_focus, select_view, write_page
 from vbgraph.views.chromium import CDP, launch, new_tab, stop

@@ -45,7 +45,7 @@ vbgraph vocabulary (``vbg:`` = https://vbgraph.example/ontology#) for what ELI l
 ``vocabulary=True`` (``--with-vocabulary``) adds the vbg: terms' labels, comments and sub-property links.
 
 GraphML: list properties are JSON text, every property has one type across the file (mixed → string).
-JSON: node-link JSON, the format `vbgraph build` writes (graph.store.write_json), readable with --graph.
+JSON: node-link JSON, the format `vbgraph build` writes (graph.node_link.write_json), readable with --graph.
 """
 from __future__ import annotations
 
@@ -300,9 +300,9 @@ def export(g: nx.MultiDiGraph, fmt: str, base: str = BASE, provenance: bool = Tr
 
 
 def node_link_text(g: nx.MultiDiGraph) -> str:
-    """Node-link JSON text in the format `vbgraph build` writes (graph.store.write_json / read_json)."""
-    from vbgraph.graph import store
+    """Node-link JSON text in the format `vbgraph build` writes (graph.node_link.write_json / read_json)."""
+    from vbgraph.graph import node_link
 
-    data = nx.node_link_data(g, edges="edges", **store.NODE_LINK_NAMES)
-    data["graph"] = {**data.get("graph", {}), "format": store.JSON_FORMAT, "version": store.JSON_VERSION}
+    data = nx.node_link_data(g, edges="edges", **node_link.NODE_LINK_NAMES)
+    data["graph"] = {**data.get("graph", {}), "format": node_link.JSON_FORMAT, "version": node_link.JSON_VERSION}
     return json.dumps(data, ensure_ascii=False)

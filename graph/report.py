@@ -292,7 +292,7 @@ def report(g: nx.MultiDiGraph, as_of: str | None = None, fmt: str = "text", ever
 
 def _graph_for(args, verb: str, as_of: str | None):
     """(graph, 0) of the command's graph arguments, or (None, exit code) after one line on stderr."""
-    from vbgraph.graph.surface_cli import SurfaceError, load_graph
+    from vbgraph.export import SurfaceError, load_graph
 
     if as_of:
         try:
@@ -317,7 +317,7 @@ def _cmd_report(args) -> int:
 
 def add_cli(subparsers) -> None:
     """Register ``report`` (``vbgraph report outdated …``) on an argparse subparsers object."""
-    from vbgraph.graph.surface_cli import _graph_arguments
+    from vbgraph.export import _graph_arguments
 
     p = subparsers.add_parser("report", help="reports for an analyst (outdated citations)")
     kinds = p.add_subparsers(dest="report", required=True)
@@ -440,7 +440,7 @@ def _cmd_status(args) -> int:
 
 
 def add_status_cli(subparsers) -> None:
-    from vbgraph.graph.surface_cli import _graph_arguments
+    from vbgraph.export import _graph_arguments
 
     p = subparsers.add_parser("status", help="a document's legal status as of a date and its whole history, "
                                              "each event with its source")

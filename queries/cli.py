@@ -127,7 +127,7 @@ def _cmd_cypher(args) -> int:
     if clause and not args.write:
         return _fail(f"the statement writes ({clause}); pass --write to run it", 2)
     if not args.write:
-        from vbgraph.graph.store import ReadOnlyError, refuse_in_read_mode
+        from vbgraph.graph.stores.base import ReadOnlyError, refuse_in_read_mode
         try:
             refuse_in_read_mode(text)
         except ReadOnlyError as e:
@@ -155,10 +155,10 @@ def _run(args, cypher: str, params: dict, write: bool, quiet: bool) -> int:
 
 def open_cli_store(neo4j: str | None, path: str | None, quiet: bool = True, write: bool = False):
     """The store the command line names: Neo4j when --neo4j is given, else the kglite store."""
-    from vbgraph.graph.store import open_store
+    from vbgraph.graph.stores.base import open_store
 
     if neo4j is not None:
-        from vbgraph.graph.neo4j_server import Neo4jServerError, connect
+        from vbgraph.graph.stores.neo4j_server import Neo4jServerError, connect
 
         if quiet:
             logging.getLogger("neo4j.notifications").setLevel(logging.ERROR)
@@ -167,7 +167,7 @@ def open_cli_store(neo4j: str | None, path: str | None, quiet: bool = True, writ
         except Neo4jServerError as e:
             raise CliError(str(e)) from None
         return open_store("neo4j", uri=uri, auth=auth)
-    from vbgraph.graph.kglite_store import kgl_file
+    from vbgraph.graph.stores.kglite_store import kgl_file
 
     file = kgl_file(path or DEFAULT_STORE)
     if not file.is_file():
@@ -181,7 +181,7 @@ def open_cli_store(neo4j: str | None, path: str | None, quiet: bool = True, writ
 
 def write_clause(cypher: str) -> str | None:
     """The first write clause of a statement (outside strings, comments and `names`), or None."""
-    from vbgraph.graph.store import without_literals
+    from vbgraph.graph.stores.base import without_literals
 
     m = _WRITE_RX.search(without_literals(cypher))
     return " ".join(m.group(1).upper().split()) if m else None
@@ -199,7 +199,7 @@ def _engine_name(store) -> str:
 
 
 def _error_text(e: Exception) -> str:
-    from vbgraph.graph.neo4j_server import one_line
+    from vbgraph.graph.stores.neo4j_server import one_line
 
     return one_line(e)
 

@@ -12,7 +12,7 @@ import os
 
 import pytest
 
-from vbgraph.graph import neo4j_server
+from vbgraph.graph.stores import neo4j_server
 
 
 def _neo4j_unavailable(reason: str) -> None:

@@ -21,7 +21,7 @@ AS_OF = dt.date(2025, 12, 31)
 def store(tmp_path_factory):
     """The five sample plans built and loaded into an embedded store, as `vbgraph build` leaves them."""
     from vbgraph.graph.build import build_graph, ingest_text
-    from vbgraph.graph.store import open_store
+    from vbgraph.graph.stores.base import open_store
 
     docs = [ingest_text(p.read_text(encoding="utf-8"), str(p)) for p in sorted(SAMPLES.glob("*.txt"))]
     path = tmp_path_factory.mktemp("adoption") / "store"

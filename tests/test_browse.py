@@ -208,10 +208,11 @@ def _tags(markup: str, name: str) -> int:
 
 
 def test_cli_browse_writes_the_page_and_reports_the_cap(tmp_path, capsys):
-    from vbgraph.graph import store, surface_cli
+    from vbgraph import export
+    from vbgraph.graph import node_link
 
     path = tmp_path / "g.json"
-    store.write_json(hostile_graph(), path)
+    node_link.write_json(hostile_graph(), path)
     args = _parse(["browse", "--graph", str(path), "--focus", "1/KH-UBND", "--max-nodes", "3",
                    "--out", str(tmp_path / "b.html")])
     assert args.func(args) == 0
@@ -222,11 +223,11 @@ def test_cli_browse_writes_the_page_and_reports_the_cap(tmp_path, capsys):
     assert args.func(args) == 2 and "nothing in the graph" in capsys.readouterr().err
     args = _parse(["browse", "--graph", str(tmp_path / "missing.json")])
     assert args.func(args) == 2
-    assert surface_cli.DEFAULT_GRAPH.name == "graph.json"
+    assert export.DEFAULT_GRAPH.name == "graph.json"
 
 
 def test_cli_browse_reads_the_store_a_streamed_build_leaves(tmp_path, capsys, sample_graph):
-    from vbgraph.graph.store import open_store
+    from vbgraph.graph.stores.base import open_store
 
     with open_store("kglite", path=tmp_path / "store") as kgl:
         kgl.load(sample_graph)

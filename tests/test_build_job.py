@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from vbgraph.cli import main
-from vbgraph.graph.store import open_store, read_json
+from vbgraph.graph.stores.base import open_store
+from vbgraph.graph.node_link import read_json
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = sorted((ROOT / "data" / "samples").glob("*.txt"))

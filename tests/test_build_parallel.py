@@ -15,7 +15,8 @@ import pytest
 
 from vbgraph.cli import main
 from vbgraph.graph import status
-from vbgraph.graph.store import canonical_dump, open_store, read_json
+from vbgraph.graph.stores.base import canonical_dump, open_store
+from vbgraph.graph.node_link import read_json
 from vbgraph.record_cache import CACHE_FOLDER, RecordCache
 
 ROOT = Path(__file__).resolve().parent.parent

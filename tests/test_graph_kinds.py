@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from vbgraph.graph.build import build_graph, ingest_text
-from vbgraph.graph.store import open_store
+from vbgraph.graph.stores.base import open_store
 from vbgraph.queries import catalog as cat
 
 ROOT = Path(__file__).resolve().parent.parent

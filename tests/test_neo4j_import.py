@@ -1,4 +1,4 @@
-"""The first load through Neo4j's import tool (graph/neo4j_import.py) against the driver load, both on real
+"""The first load through Neo4j's import tool (graph/stores/neo4j_import.py) against the driver load, both on real
 Neo4j 5.26 servers: the same nodes, labels, properties and relationships, and the same answers to every
 named query (the parameters of tests/test_queries.py) over the sample plans plus the synthetic
 supersession facts.
@@ -8,10 +8,10 @@ from __future__ import annotations
 import pytest
 
 from test_queries import CASES, add_supersession
-from vbgraph.graph import neo4j_server
+from vbgraph.graph.stores import neo4j_server
 from vbgraph.graph.build import build_graph, ingest_text, stream_graph
-from vbgraph.graph.neo4j_import import Neo4jImportError, first_load, write_csv
-from vbgraph.graph.store import open_store
+from vbgraph.graph.stores.neo4j_import import Neo4jImportError, first_load, write_csv
+from vbgraph.graph.stores.base import open_store
 from vbgraph.queries import catalog as cat
 
 from test_queries import SAMPLES

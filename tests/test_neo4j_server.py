@@ -15,7 +15,7 @@ import pytest
 from neo4j import GraphDatabase
 from neo4j.exceptions import ConstraintError
 
-from vbgraph.graph import neo4j_server
+from vbgraph.graph.stores import neo4j_server
 
 DOCUMENTS = [
     {"so_hieu": "45/2019/QH14", "title": "Bộ luật Lao động", "year": 2019},
@@ -48,7 +48,7 @@ def _bundled_server_or_skip() -> None:
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "vbgraph.graph.neo4j_server", *args],
+    return subprocess.run([sys.executable, "-m", "vbgraph.graph.stores.neo4j_server", *args],
                           capture_output=True, text=True, timeout=300)
 
 

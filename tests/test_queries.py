@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from vbgraph.graph.build import build_graph, ingest_text
-from vbgraph.graph.store import open_store
+from vbgraph.graph.stores.base import open_store
 from vbgraph.queries import catalog as cat
 from vbgraph.queries import cli as qcli
 
@@ -106,7 +106,7 @@ def kglite_store(graph, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def neo4j_store(graph, request):
-    from vbgraph.graph.neo4j_server import connect_settings
+    from vbgraph.graph.stores.neo4j_server import connect_settings
 
     uri = request.getfixturevalue("neo4j_uri")
     store = open_store("neo4j", uri=uri, auth=connect_settings()[1])

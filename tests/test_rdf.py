@@ -185,7 +185,7 @@ def test_graphml_flattens_lists_and_keeps_counts(small_graph):
 
 
 def test_json_export_reads_back_as_the_same_graph(small_graph, tmp_path):
-    from vbgraph.graph.surface_cli import read_graph_json
+    from vbgraph.export import read_graph_json
 
     path = tmp_path / "g.json"
     path.write_text(export(small_graph, "json"), encoding="utf-8")
@@ -202,7 +202,7 @@ def test_unknown_format_is_refused(small_graph):
 def test_cli_export_from_graph_and_from_documents(small_graph, tmp_path, capsys):
     import argparse
 
-    from vbgraph.graph.surface_cli import add_cli
+    from vbgraph.export import add_cli
 
     parser = argparse.ArgumentParser(prog="vbgraph")
     add_cli(parser.add_subparsers(dest="command", required=True))

@@ -31,9 +31,10 @@ from vbgraph.extract.citations import _Taken
 from vbgraph.extract.errors import InputError
 from vbgraph.extract.pipeline import analyse_text
 from vbgraph.extract.readers import read_document
-from vbgraph.graph import neo4j_server
+from vbgraph.graph.stores import neo4j_server
 from vbgraph.graph.report import outdated_rows, render_text, reverse_rows
-from vbgraph.graph.store import ReadOnlyError, open_store, read_json
+from vbgraph.graph.stores.base import ReadOnlyError, open_store
+from vbgraph.graph.node_link import read_json
 from vbgraph.queries import catalog
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -331,11 +332,11 @@ def test_neo4j_start_works_from_an_installed_wheel(tmp_path):
     env.update(PYTHONPATH=str(site), XDG_CACHE_HOME=str(tmp_path / "cache"))
 
     def cli(*args):
-        return subprocess.run([sys.executable, "-m", "vbgraph.graph.neo4j_server", *args, "--state",
+        return subprocess.run([sys.executable, "-m", "vbgraph.graph.stores.neo4j_server", *args, "--state",
                                str(tmp_path / "state")], capture_output=True, text=True, env=env,
                               cwd=tmp_path, timeout=1200)
 
-    where = subprocess.run([sys.executable, "-c", "import vbgraph.graph.neo4j_server as m; print(m.__file__)"],
+    where = subprocess.run([sys.executable, "-c", "import vbgraph.graph.stores.neo4j_server as m; print(m.__file__)"],
                            capture_output=True, text=True, env=env, cwd=tmp_path)
     assert where.stdout.startswith(str(site)), where.stdout + where.stderr
     started = cli("start", "--port", "0")

@@ -9,7 +9,7 @@ from rdflib import Literal
 
 from vbgraph.graph.build import build_graph, ingest_text
 from vbgraph.graph.rdf import to_rdf
-from vbgraph.graph.store import open_store
+from vbgraph.graph.stores.base import open_store
 from vbgraph.queries.catalog import run
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -11,7 +11,7 @@ from vbgraph.extract.tables import read_table
 from vbgraph.graph.build import build_graph, ingest_text
 from vbgraph.graph.report import outdated_rows, report
 from vbgraph.graph.status import STATUSES, UNKNOWN, enrich, succession_confidence
-from vbgraph.graph.store import open_store
+from vbgraph.graph.stores.base import open_store
 from vbgraph.queries import catalog as cat
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -219,7 +219,7 @@ def test_query_gives_the_report_rows_on_kglite(samples, kglite, as_of):
 
 @pytest.mark.neo4j
 def test_query_gives_the_report_rows_on_neo4j(samples, neo4j_uri):
-    from vbgraph.graph.neo4j_server import connect_settings
+    from vbgraph.graph.stores.neo4j_server import connect_settings
 
     s = open_store("neo4j", uri=neo4j_uri, auth=connect_settings()[1])
     try:

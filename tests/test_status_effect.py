@@ -14,7 +14,7 @@ from vbgraph.cli import main
 from vbgraph.extract.pipeline import analyse_text
 from vbgraph.graph.report import document_status, find_documents, report
 from vbgraph.graph.status import history_of, status_at
-from vbgraph.graph.surface_cli import read_graph_json
+from vbgraph.export import read_graph_json
 
 DEV = Path(__file__).parent / "fixtures" / "dev_texts"
 HA_NOI_71 = DEV / "af2a4fc9b3a7aeeb.md"          # 71/2025/QĐ-UBND replaces 35/2024/QĐ-UBND

@@ -11,9 +11,10 @@ import networkx as nx
 import pytest
 
 from vbgraph.graph.build import KEPT_FOR_ENRICH, build_graph, ingest_text, stream_graph
-from vbgraph.graph.kglite_store import KgliteStore
-from vbgraph.graph.neo4j_store import Neo4jStore
-from vbgraph.graph.store import GraphStore, open_store, read_json, write_json
+from vbgraph.graph.stores.kglite_store import KgliteStore
+from vbgraph.graph.stores.neo4j_store import Neo4jStore
+from vbgraph.graph.stores.base import GraphStore, open_store
+from vbgraph.graph.node_link import read_json, write_json
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = sorted((ROOT / "data" / "samples").glob("*.txt"))

@@ -21,7 +21,7 @@ SAMPLES = ROOT / "data" / "samples"
 @pytest.fixture(scope="module")
 def store_path(tmp_path_factory):
     from vbgraph.graph.build import build_graph, ingest_text
-    from vbgraph.graph.store import open_store
+    from vbgraph.graph.stores.base import open_store
 
     docs = [ingest_text(p.read_text(encoding="utf-8"), str(p)) for p in sorted(SAMPLES.glob("*.txt"))]
     folder = tmp_path_factory.mktemp("tables")

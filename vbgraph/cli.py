@@ -152,8 +152,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print the scores as JSON")
     p.set_defaults(func=_cmd_eval)
 
-    from vbgraph.graph.neo4j_server import add_cli as add_neo4j_cli
-    from vbgraph.graph.surface_cli import add_cli as add_surface_cli
+    from vbgraph.graph.stores.neo4j_server import add_cli as add_neo4j_cli
+    from vbgraph.export import add_cli as add_export_cli
     from vbgraph.queries.cli import add_cli as add_query_cli
     from vbgraph.views.cli import add_cli as add_views_cli
     from vbgraph.graph.report import add_cli as add_report_cli
@@ -161,7 +161,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_query_cli(sub)
     add_report_cli(sub)
     add_status_cli(sub)
-    add_surface_cli(sub)
+    add_export_cli(sub)
     add_views_cli(sub)
     add_neo4j_cli(sub)
     return parser

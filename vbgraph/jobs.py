@@ -16,7 +16,7 @@ from pathlib import Path
 from vbgraph.extract.errors import InputError, is_skipped
 from vbgraph.extract.readers import expand_paths, read_input
 from vbgraph.graph.build import Ingested, build_graph, ingest_text, summary
-from vbgraph.graph.store import Snapshot
+from vbgraph.graph.stores.base import Snapshot
 from vbgraph.record_cache import RecordCache, entry_key
 
 
@@ -210,7 +210,7 @@ def _neo4j_target(neo4j_uri: str | None):
     """(uri, auth) of the server, checked before any work; BuildError when it cannot be reached."""
     if not neo4j_uri:
         return None
-    from vbgraph.graph.neo4j_server import Neo4jServerError, connect
+    from vbgraph.graph.stores.neo4j_server import Neo4jServerError, connect
 
     try:
         return connect(neo4j_uri)
@@ -238,7 +238,8 @@ def build(paths, out_dir: Path, quiet: bool = False, neo4j_uri: str | None = Non
 
 def _build(paths, out_dir: Path, quiet: bool, neo4j_uri: str | None, as_json: bool, jobs: int = 1,
            cache: RecordCache | None = None) -> int:
-    from vbgraph.graph.store import open_store, write_json
+    from vbgraph.graph.stores.base import open_store
+    from vbgraph.graph.node_link import write_json
 
     t0 = time.perf_counter()
     step = _Steps(not quiet)
@@ -286,7 +287,7 @@ def _file_digest(path: Path) -> str:
 def _write_embedded_store(graph, snapshot: Snapshot, out_dir: Path, staging: Path) -> str:
     """The embedded store of ``graph`` in ``staging``: the previous build's store with only what
     changed written, when its snapshot is for that very file; else loaded whole.  Says which."""
-    from vbgraph.graph.store import open_store
+    from vbgraph.graph.stores.base import open_store
 
     previous, new = out_dir / STORE, staging / STORE
     before = Snapshot.read(out_dir / STORE_SNAPSHOT, _file_digest(previous)) if previous.is_file() else None
@@ -327,8 +328,8 @@ def _sync_neo4j(store, graph, snapshot: Snapshot, out_dir: Path, target, files: 
 
 def _load_neo4j(target, load):
     """Run ``load(store)`` on the Neo4j server; a failure is one line (a load can be run again)."""
-    from vbgraph.graph.neo4j_server import describe_settings, one_line
-    from vbgraph.graph.store import open_store
+    from vbgraph.graph.stores.neo4j_server import describe_settings, one_line
+    from vbgraph.graph.stores.base import open_store
 
     uri, auth = target
     store = open_store("neo4j", uri=uri, auth=auth)
@@ -348,8 +349,8 @@ def build_streamed(paths, out_dir: Path, part_size: int, quiet: bool = False, ne
     server when one is given, else the embedded store (staged, and put in place only when the build
     read a document); no graph.json (it would need the whole graph)."""
     from vbgraph.graph.build import stream_graph
-    from vbgraph.graph.neo4j_server import redact
-    from vbgraph.graph.store import open_store
+    from vbgraph.graph.stores.neo4j_server import redact
+    from vbgraph.graph.stores.base import open_store
     from vbgraph.queries import catalog
 
     t0 = time.perf_counter()

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import networkx as nx
 
-from vbgraph.graph.surface_cli import SurfaceError, _graph_arguments, _run, load_graph
+from vbgraph.export import SurfaceError, _graph_arguments, _run, load_graph
 
 
 def add_cli(subparsers) -> None:
@@ -78,7 +78,7 @@ def _cmd_browse(args) -> int:
 
 def graph_from_store(path: str) -> nx.MultiDiGraph:
     """The whole graph held in an embedded store, as `vbgraph build` would have written it to graph.json."""
-    from vbgraph.graph.store import plain_labels
+    from vbgraph.graph.stores.base import plain_labels
     from vbgraph.queries.cli import CliError, open_cli_store
 
     try:

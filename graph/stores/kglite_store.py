@@ -1,6 +1,6 @@
 """The embedded default store: kglite (in-process, Cypher, persisted as one ``.kgl`` file).
 
-Same loading semantics as Neo4j (vbgraph.graph.store): the same parameterised Cypher statements run
+Same loading semantics as Neo4j (vbgraph.graph.stores.base): the same parameterised Cypher statements run
 unchanged; each statement is atomic in kglite, so one batch is one transaction.  ``path`` is a
 ``.kgl`` file or a folder (the file is then ``<folder>/graph.kgl``).  The graph is opened with the
 writer lease (one writing process at a time) and without a write-ahead log (it is rebuilt from the
@@ -43,7 +43,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from vbgraph.graph.store import COMMON_LABEL, CypherStore, plain_labels, refuse_in_read_mode
+from vbgraph.graph.stores.base import COMMON_LABEL, CypherStore, plain_labels, refuse_in_read_mode
 
 DEFAULT_FILE = "graph.kgl"
 _NODE_KEYS = {"id", "labels", "properties"}

@@ -1,4 +1,4 @@
-"""Neo4j as a GraphStore, over the official ``neo4j`` driver (see vbgraph.graph.store for the semantics).
+"""Neo4j as a GraphStore, over the official ``neo4j`` driver (see vbgraph.graph.stores.base for the semantics).
 
 Schema: a uniqueness constraint on ``id`` for the common label ``Node`` and for every schema label
 (``CREATE CONSTRAINT … IF NOT EXISTS``), an index on ``Document.symbol``, and a range index on the
@@ -13,9 +13,9 @@ import random
 import time
 from typing import Any
 
-from vbgraph.graph.neo4j_server import connect_settings, describe_settings, split_credentials
-from vbgraph.graph.store import (COMMON_LABEL, NODE_LABELS, REL_TYPES, CypherStore, plain_labels,
-                                  refuse_in_read_mode)
+from vbgraph.graph.stores.neo4j_server import connect_settings, describe_settings, split_credentials
+from vbgraph.graph.stores.base import (COMMON_LABEL, NODE_LABELS, REL_TYPES, CypherStore, plain_labels,
+                                       refuse_in_read_mode)
 
 _FROM_ENV = object()
 
@@ -55,7 +55,7 @@ class Neo4jStore(CypherStore):
         self._driver.execute_query(
             "CREATE INDEX vbgraph_document_symbol IF NOT EXISTS FOR (n:Document) ON (n.symbol)",
             database_=self.database)
-        # a file's contribution is found through its plan's EXTRACTED_FROM (vbgraph.graph.store); the
+        # a file's contribution is found through its plan's EXTRACTED_FROM (vbgraph.graph.stores.base); the
         # indexes on every relationship type's file, made by earlier versions, only slow loads down
         self._driver.execute_query(
             "CREATE INDEX vbgraph_extracted_from_file IF NOT EXISTS FOR ()-[r:EXTRACTED_FROM]-() ON (r.file)",

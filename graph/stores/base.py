@@ -63,8 +63,6 @@ REL_TYPES = ("IMPLEMENTS", "BASED_ON", "CITES", "AMENDS", "GUIDES", "DETAILS", "
 _NODE_STRUCTURE = ("id", "labels")
 _EDGE_STRUCTURE = ("type", "key_id")
 
-JSON_FORMAT = "vbgraph/node-link"
-JSON_VERSION = 2
 
 
 class StoreError(RuntimeError):
@@ -567,46 +565,9 @@ def plain_labels(labels: Iterable[str]) -> list[str]:
 def open_store(kind: str = "kglite", **kwargs) -> GraphStore:
     """``open_store("kglite", path=...)`` or ``open_store("neo4j", uri=None, auth=..., database=None)``."""
     if kind == "kglite":
-        from vbgraph.graph.kglite_store import KgliteStore
+        from vbgraph.graph.stores.kglite_store import KgliteStore
         return KgliteStore(**kwargs)
     if kind == "neo4j":
-        from vbgraph.graph.neo4j_store import Neo4jStore
+        from vbgraph.graph.stores.neo4j_store import Neo4jStore
         return Neo4jStore(**kwargs)
     raise ValueError(f"unknown store kind {kind!r}: 'kglite' or 'neo4j'")
-
-
-# --- JSON (node-link) --------------------------------------------------------------------------
-
-
-# Edge properties include "source" (a fact's source): the link's own ends get names no property uses.
-NODE_LINK_NAMES = {"source": "_from", "target": "_to", "key": "_key"}
-
-
-def write_json(graph: nx.MultiDiGraph, path: str | os.PathLike) -> Path:
-    """Write ``graph`` as node-link JSON (UTF-8, diacritics kept), atomically; returns the path."""
-    path = Path(path)
-    data = nx.node_link_data(graph, edges="edges", **NODE_LINK_NAMES)
-    data["graph"] = {**data.get("graph", {}), "format": JSON_FORMAT, "version": JSON_VERSION}
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    with open(tmp, "w", encoding="utf-8") as out:
-        out.write(json.dumps(data, ensure_ascii=False))   # dumps encodes in C; dump(…, file) in Python
-    os.replace(tmp, path)
-    return path
-
-
-def read_json(path: str | os.PathLike) -> nx.MultiDiGraph:
-    """The graph ``write_json`` wrote: same nodes, attributes, edge keys and attributes."""
-    with open(path, encoding="utf-8") as f:
-        data = json.load(f)
-    meta = data.get("graph") or {}
-    if meta.get("format") != JSON_FORMAT:
-        raise ValueError(f"{path}: not a vbgraph node-link file (format {meta.get('format')!r})")
-    if meta.get("version") != JSON_VERSION:
-        raise ValueError(f"{path}: node-link version {meta.get('version')!r}, this vbgraph reads {JSON_VERSION}")
-    g = nx.node_link_graph(data, directed=True, multigraph=True, edges="edges", **NODE_LINK_NAMES)
-    for key in ("format", "version"):
-        g.graph.pop(key, None)
-    for node_id, attrs in g.nodes(data=True):
-        attrs["id"] = node_id  # node_link_graph strips the attribute that names the node
-    return g

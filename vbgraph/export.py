@@ -25,8 +25,8 @@ class SurfaceError(Exception):
 
 
 def read_graph_json(path: str | Path) -> nx.MultiDiGraph:
-    """A graph written by `vbgraph build` or `vbgraph export --format json` (graph.store.read_json)."""
-    from vbgraph.graph.store import read_json
+    """A graph written by `vbgraph build` or `vbgraph export --format json` (graph.node_link.read_json)."""
+    from vbgraph.graph.node_link import read_json
 
     return read_json(path)
 

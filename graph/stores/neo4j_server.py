@@ -6,9 +6,9 @@ background process, waits until a real ``RETURN 1`` succeeds through the officia
 keeps a pid file, a small JSON state file and the server log under a state folder (default
 ``.vbgraph/neo4j/``) so that ``start`` and ``stop`` can run in different processes::
 
-    python -m vbgraph.graph.neo4j_server start --port 7687     # or: vbgraph neo4j start
-    python -m vbgraph.graph.neo4j_server status
-    python -m vbgraph.graph.neo4j_server stop
+    python -m vbgraph.graph.stores.neo4j_server start --port 7687     # or: vbgraph neo4j start
+    python -m vbgraph.graph.stores.neo4j_server status
+    python -m vbgraph.graph.stores.neo4j_server stop
 
 Other modules that talk to Neo4j call :func:`connect_settings` for ``(uri, auth)``: it honours
 ``NEO4J_URI`` / ``NEO4J_USER`` / ``NEO4J_PASSWORD`` for a server elsewhere (the password is never
@@ -606,7 +606,7 @@ def _print(args, payload: dict, text: str) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m vbgraph.graph.neo4j_server")
+    parser = argparse.ArgumentParser(prog="python -m vbgraph.graph.stores.neo4j_server")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     add_cli(sub)
     argv = list(sys.argv[1:] if argv is None else argv)

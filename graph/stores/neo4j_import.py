@@ -3,7 +3,7 @@
 The driver writes one relationship per Cypher row, inside transactions; the import tool writes the store
 files directly and is many times faster, but only into a database that does not exist yet and only
 while the server is stopped.  So it serves the first load of the bundled server
-(``vbgraph.graph.neo4j_server``); an incremental load, and any server elsewhere, goes through the
+(``vbgraph.graph.stores.neo4j_server``); an incremental load, and any server elsewhere, goes through the
 driver (``Neo4jStore.load``).  The graph written is the driver's: the same rows (``store.node_groups`` /
 ``node_row`` / ``relationship_rows``), hence the same labels (the common ``Node`` plus the schema
 labels), properties, relationship types and ``key_id``; constraints and indexes are created after the
@@ -31,7 +31,7 @@ from typing import Iterable
 import networkx as nx
 
 from vbgraph.graph.build import stated_entries, stated_props
-from vbgraph.graph.store import COMMON_LABEL, node_groups, node_row, relationship_rows
+from vbgraph.graph.stores.base import COMMON_LABEL, node_groups, node_row, relationship_rows
 
 ARRAY_DELIMITER = "\x1f"
 DATABASE = "neo4j"
@@ -172,7 +172,7 @@ def _write_rel(rels: _CsvSet, etype: str, row: dict, empties: list[dict]) -> Non
 def run_import(files: dict, home: str | os.PathLike, log: str | os.PathLike | None = None) -> float:
     """Run the import tool on ``write_csv``'s files into ``<home>/data/databases/neo4j`` (which must not
     hold a database yet); returns the CPU seconds of the tool's JVM."""
-    from vbgraph.graph.neo4j_server import Neo4jServerError, ensure_jar, java_executable
+    from vbgraph.graph.stores.neo4j_server import Neo4jServerError, ensure_jar, java_executable
 
     home = Path(home).resolve()
     if (home / "data" / "databases" / DATABASE / "neostore").exists():
@@ -211,8 +211,8 @@ def first_load(parts: nx.MultiDiGraph | Iterable[nx.MultiDiGraph], data: str | o
     """Import the graph into the bundled server's empty ``data`` folder (its server must be stopped),
     then start the server, create the schema and set the empty lists.  Returns (stats, ServerInfo); the
     server keeps running (``neo4j_server.stop(state_dir)``)."""
-    from vbgraph.graph import neo4j_server
-    from vbgraph.graph.store import open_store, _type_name
+    from vbgraph.graph.stores import neo4j_server
+    from vbgraph.graph.stores.base import open_store, _type_name
 
     state = neo4j_server._state_dir(state_dir)
     if neo4j_server._running_info(state) is not None:
